@@ -1,0 +1,5 @@
+/**
+ * Tiny generated gpt-oss GGUF models for tests.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,285 @@
+/**
+ * Every error thrown by harmony-agents extends {@link HarmonyAgentsError}.
+ *
+ * Errors are split by who must act on them:
+ * - `user`: the application is misconfigured or passed bad input (fix the calling code);
+ * - `model`: the model produced something unusable (malformed Harmony, an unknown tool, invalid arguments);
+ * - `backend`: the inference engine failed (model file, context size, native crash);
+ * - `tool`: a tool failed while executing;
+ * - `run`: the run was stopped by a limit or by cancellation.
+ *
+ * @packageDocumentation
+ */
+
+/** Who has to act on an error. */
+export type ErrorSource = 'user' | 'model' | 'backend' | 'tool' | 'run';
+
+/** Options accepted by every harmony-agents error constructor. */
+export interface HarmonyAgentsErrorOptions {
+  /** The underlying error, if any (ES2022 `cause`). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error the SDK throws. Switch on {@link HarmonyAgentsError.code} to handle one kind.
+ */
+export abstract class HarmonyAgentsError extends Error {
+  /** A stable, literal identifier of the error kind. */
+  abstract readonly code: string;
+  /** Who has to act on this error. */
+  abstract readonly source: ErrorSource;
+
+  constructor(message: string, options?: HarmonyAgentsErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** Returns true if `value` is an error thrown by harmony-agents. */
+export function isHarmonyAgentsError(value: unknown): value is HarmonyAgentsError {
+  return value instanceof HarmonyAgentsError;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harmony format: tokenizer, renderer, parser
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A token id could not be decoded, or decoded bytes were not valid UTF-8.
+ * The message contains openai-harmony's text, e.g. `Invalid token for decoding: 99999999`.
+ */
+export class TokenizerError extends HarmonyAgentsError {
+  override readonly name = 'TokenizerError';
+  readonly code = 'tokenizer_error';
+  readonly source = 'user';
+  /** The offending token id, when one is known. */
+  readonly token: number | undefined;
+  constructor(message: string, options?: HarmonyAgentsErrorOptions & { token?: number }) {
+    super(message, options);
+    this.token = options?.token;
+  }
+}
+
+/**
+ * A message or conversation cannot be rendered (e.g. `Tools should have a name!`,
+ * `SystemContent may only appear in system messages, found in User`, an unknown role).
+ */
+export class HarmonyRenderError extends HarmonyAgentsError {
+  override readonly name = 'HarmonyRenderError';
+  readonly code = 'harmony_render_error';
+  readonly source = 'user';
+}
+
+/**
+ * Tokens are not well-formed Harmony (e.g. `Unknown role: foo`,
+ * `unexpected tokens remaining in message header: Some("...")`).
+ */
+export class HarmonyParseError extends HarmonyAgentsError {
+  override readonly name = 'HarmonyParseError';
+  readonly code = 'harmony_parse_error';
+  readonly source = 'model';
+  /** The token being processed when the error occurred, if any. */
+  readonly token: number | undefined;
+  constructor(message: string, options?: HarmonyAgentsErrorOptions & { token?: number }) {
+    super(message, options);
+    this.token = options?.token;
+  }
+}
+
+/** JSON in openai-harmony's Message / Conversation shape, or a saved history, is invalid. */
+export class HarmonyJSONError extends HarmonyAgentsError {
+  override readonly name = 'HarmonyJSONError';
+  readonly code = 'harmony_json_error';
+  readonly source = 'user';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration (the application must fix its code)
+// ---------------------------------------------------------------------------------------------
+
+/** Invalid options or input given by the application; thrown before any model call. */
+export class ConfigurationError extends HarmonyAgentsError {
+  override readonly name = 'ConfigurationError';
+  readonly code = 'configuration_error';
+  readonly source = 'user';
+}
+
+/** A tool definition is invalid: a bad or duplicate name, a schema that is not an object, ... */
+export class ToolDefinitionError extends HarmonyAgentsError {
+  override readonly name = 'ToolDefinitionError';
+  readonly code = 'tool_definition_error';
+  readonly source = 'user';
+  /** The tool's name as given. */
+  readonly toolName: string | undefined;
+  constructor(message: string, options?: HarmonyAgentsErrorOptions & { toolName?: string }) {
+    super(message, options);
+    this.toolName = options?.toolName;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool calls (the model or the tool must act; by default these go back to the model)
+// ---------------------------------------------------------------------------------------------
+
+/** Context shared by errors about one tool call. */
+export interface ToolCallErrorOptions extends HarmonyAgentsErrorOptions {
+  /** The tool the model addressed (the recipient, e.g. `functions.get_weather`). */
+  recipient: string;
+  /** The runner's id for this call. */
+  callId?: string;
+}
+
+/** Base of the errors about one tool call. */
+export abstract class ToolCallError extends HarmonyAgentsError {
+  /** The tool the model addressed (e.g. `functions.get_weather`). */
+  readonly recipient: string;
+  /** The runner's id for this call, if known. */
+  readonly callId: string | undefined;
+  constructor(message: string, options: ToolCallErrorOptions) {
+    super(message, options);
+    this.recipient = options.recipient;
+    this.callId = options.callId;
+  }
+}
+
+/** The model called a tool that is not defined. */
+export class UnknownToolError extends ToolCallError {
+  override readonly name = 'UnknownToolError';
+  readonly code = 'unknown_tool';
+  readonly source = 'model';
+}
+
+/** The model's arguments are not JSON, or do not match the tool's schema. */
+export class ToolArgumentsError extends ToolCallError {
+  override readonly name = 'ToolArgumentsError';
+  readonly code = 'invalid_tool_arguments';
+  readonly source = 'model';
+  /** The raw argument text the model wrote. */
+  readonly rawArguments: string;
+  /** Human-readable validation issues (empty for JSON syntax errors). */
+  readonly issues: readonly string[];
+  constructor(
+    message: string,
+    options: ToolCallErrorOptions & { rawArguments: string; issues?: readonly string[] },
+  ) {
+    super(message, options);
+    this.rawArguments = options.rawArguments;
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** A tool threw while executing. The original error is the `cause`. */
+export class ToolExecutionError extends ToolCallError {
+  override readonly name = 'ToolExecutionError';
+  readonly code = 'tool_execution_failed';
+  readonly source = 'tool';
+}
+
+/** A tool did not finish within its timeout. */
+export class ToolTimeoutError extends ToolCallError {
+  override readonly name = 'ToolTimeoutError';
+  readonly code = 'tool_timeout';
+  readonly source = 'tool';
+  /** The timeout that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(message: string, options: ToolCallErrorOptions & { timeoutMs: number }) {
+    super(message, options);
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/**
+ * A ready-made tool refused an input for safety or policy reasons (a path outside its root,
+ * a URL outside the allowlist, a private address, a file too large, ...). Tools throw it from
+ * `execute`; the runner reports it to the model like any tool failure.
+ */
+export class ToolInputRejectedError extends HarmonyAgentsError {
+  override readonly name = 'ToolInputRejectedError';
+  readonly code = 'tool_input_rejected';
+  readonly source = 'tool';
+  /** A short machine-readable reason, e.g. `outside_root`, `not_allowed`, `too_large`. */
+  readonly reason: string;
+  constructor(message: string, options: HarmonyAgentsErrorOptions & { reason: string }) {
+    super(message, options);
+    this.reason = options.reason;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run limits and cancellation
+// ---------------------------------------------------------------------------------------------
+
+/** The model made more tool rounds in one turn than `maxToolRounds` allows. */
+export class MaxToolRoundsExceededError extends HarmonyAgentsError {
+  override readonly name = 'MaxToolRoundsExceededError';
+  readonly code = 'max_tool_rounds_exceeded';
+  readonly source = 'run';
+  /** The limit that was reached. */
+  readonly maxToolRounds: number;
+  constructor(message: string, options: HarmonyAgentsErrorOptions & { maxToolRounds: number }) {
+    super(message, options);
+    this.maxToolRounds = options.maxToolRounds;
+  }
+}
+
+/** The model repeated an identical tool call (same tool, same arguments) too many times. */
+export class RepeatedToolCallError extends HarmonyAgentsError {
+  override readonly name = 'RepeatedToolCallError';
+  readonly code = 'repeated_tool_call';
+  readonly source = 'run';
+  /** The repeated recipient. */
+  readonly recipient: string;
+  /** How many identical calls were seen. */
+  readonly count: number;
+  constructor(message: string, options: HarmonyAgentsErrorOptions & { recipient: string; count: number }) {
+    super(message, options);
+    this.recipient = options.recipient;
+    this.count = options.count;
+  }
+}
+
+/** Generation reached its token budget (`maxTokens`) before the model finished. */
+export class TokenBudgetExceededError extends HarmonyAgentsError {
+  override readonly name = 'TokenBudgetExceededError';
+  readonly code = 'token_budget_exceeded';
+  readonly source = 'run';
+  /** The budget that was reached. */
+  readonly maxTokens: number;
+  constructor(message: string, options: HarmonyAgentsErrorOptions & { maxTokens: number }) {
+    super(message, options);
+    this.maxTokens = options.maxTokens;
+  }
+}
+
+/** The run was cancelled through its `AbortSignal`. The signal's reason is the `cause`. */
+export class RunAbortedError extends HarmonyAgentsError {
+  override readonly name = 'RunAbortedError';
+  readonly code = 'run_aborted';
+  readonly source = 'run';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends
+// ---------------------------------------------------------------------------------------------
+
+/** Kinds of backend failure. */
+export type BackendErrorKind =
+  | 'model_not_found'
+  | 'model_invalid'
+  | 'model_not_gpt_oss'
+  | 'context_overflow'
+  | 'generation_failed'
+  | 'unsupported'
+  | 'disposed';
+
+/** The inference backend failed. `kind` says how. */
+export class BackendError extends HarmonyAgentsError {
+  override readonly name = 'BackendError';
+  readonly code = 'backend_error';
+  readonly source = 'backend';
+  /** What went wrong. */
+  readonly kind: BackendErrorKind;
+  constructor(message: string, options: HarmonyAgentsErrorOptions & { kind: BackendErrorKind }) {
+    super(message, options);
+    this.kind = options.kind;
+  }
+}

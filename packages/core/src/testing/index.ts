@@ -1,0 +1,5 @@
+/**
+ * `@harmony-agents/core/testing`: a scripted backend and a backend conformance suite.
+ * @packageDocumentation
+ */
+export {};

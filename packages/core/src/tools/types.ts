@@ -1,0 +1,73 @@
+/**
+ * Tool types shared by `defineTool` (function tools) and built-in tools such as `browser` and `python`.
+ */
+
+import type { JsonValue, ToolNamespaceConfig } from '../harmony/types.js';
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the run is aborted or the tool's timeout expires. Pass it on to I/O. */
+  readonly signal: AbortSignal;
+  /** The runner's id of this call, unique within the run. */
+  readonly callId: string;
+  /** The turn number in the conversation (1 for the first user message). */
+  readonly turn: number;
+  /** The recipient the model addressed, e.g. `functions.get_weather` or `browser.search`. */
+  readonly recipient: string;
+  /** The channel the call was made on (`commentary` for functions, usually `analysis` for built-ins). */
+  readonly channel: string | undefined;
+}
+
+/** The outcome of validating arguments: the typed value, or human-readable issues. */
+export type ValidationResult<T> =
+  | { readonly success: true; readonly value: T }
+  | { readonly success: false; readonly issues: readonly string[] };
+
+/**
+ * A function tool, rendered in the developer message's `functions` namespace and called as
+ * `functions.<name>`. Create one with `defineTool`.
+ */
+export interface FunctionTool<TArgs = unknown, TResult = unknown> {
+  readonly kind: 'function';
+  /** The tool's name, a valid identifier (`[A-Za-z_][A-Za-z0-9_]*`). */
+  readonly name: string;
+  /** What the tool does, shown to the model. */
+  readonly description: string;
+  /** The JSON Schema of the arguments, normalized for Harmony rendering. */
+  readonly parameters: JsonValue;
+  /** Per-tool timeout in milliseconds; undefined uses the agent's default. */
+  readonly timeoutMs: number | undefined;
+  /** Validates parsed JSON arguments against the tool's schema. */
+  validate(args: unknown): ValidationResult<TArgs>;
+  /** Runs the tool. The result is sent to the model (strings as is, anything else as JSON). */
+  execute(args: TArgs, context: ToolContext): TResult | Promise<TResult>;
+}
+
+/** A call addressed to a built-in tool namespace. */
+export interface BuiltinToolCall {
+  /** The full recipient, e.g. `browser.search` or `python`. */
+  readonly recipient: string;
+  /** The raw message text the model wrote (JSON for `browser.*`, code for `python`). */
+  readonly input: string;
+  /** The content type of the call message, e.g. `<|constrain|>json` or `code`. */
+  readonly contentType: string | undefined;
+}
+
+/**
+ * A built-in tool such as gpt-oss's `browser` or `python`: rendered as a namespace in the system
+ * message and called with recipients inside that namespace (`browser.search`) or equal to it (`python`).
+ * Its result is sent back as a tool message authored by the recipient, on the call's channel.
+ */
+export interface BuiltinTool {
+  readonly kind: 'builtin';
+  /** The namespace rendered in the system message; `namespace.name` is the recipient prefix. */
+  readonly namespace: ToolNamespaceConfig;
+  /** Per-call timeout in milliseconds; undefined uses the agent's default. */
+  readonly timeoutMs: number | undefined;
+  /** Handles one call. Throw to report an error to the model. Returns the text the model sees. */
+  execute(call: BuiltinToolCall, context: ToolContext): string | Promise<string>;
+}
+
+/** Any tool an agent can use. */
+// biome-ignore lint/suspicious/noExplicitAny: a tool list holds tools of any argument and result types.
+export type Tool = FunctionTool<any, any> | BuiltinTool;

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The Harmony golden vectors live in `../shared/harmony/vectors` next to the repository
+ * (override with HARMONY_VECTORS_DIR).
+ */
+export const VECTORS_DIR =
+  process.env.HARMONY_VECTORS_DIR ??
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/harmony/vectors');
+
+/** One case of `cases.json`. */
+export interface VectorCase {
+  id: string;
+  op: string;
+  [key: string]: unknown;
+}
+
+/** All cases of `cases.json`. */
+export function loadCases(): VectorCase[] {
+  const parsed = JSON.parse(readFileSync(join(VECTORS_DIR, 'cases.json'), 'utf8')) as { cases: VectorCase[] };
+  return parsed.cases;
+}
+
+/** One case by id. */
+export function loadCase(id: string): VectorCase {
+  const found = loadCases().find((c) => c.id === id);
+  if (found === undefined) throw new Error(`no vector case ${id}`);
+  return found;
+}
+
+/** A golden file from `test-data/`, verbatim. */
+export function readGolden(name: string): string {
+  return readFileSync(join(VECTORS_DIR, 'test-data', name), 'utf8');
+}

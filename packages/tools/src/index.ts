@@ -1,0 +1,5 @@
+/**
+ * `@harmony-agents/tools`: ready-made tools.
+ * @packageDocumentation
+ */
+export {};
