@@ -204,6 +204,35 @@ export class ToolInputRejectedError extends HarmonyAgentsError {
   }
 }
 
+/** Why a page could not be fetched: see {@link PageFetchError}. */
+export type PageFetchErrorReason = 'network' | 'timeout' | 'http_status' | 'not_found' | 'unreadable';
+
+/**
+ * A page fetcher or document provider (e.g. the `browser` tool's) could not get a page: a network
+ * failure, an HTTP error status, a timeout, a missing document. Refusals for safety or policy reasons
+ * are {@link ToolInputRejectedError}s instead.
+ */
+export class PageFetchError extends HarmonyAgentsError {
+  override readonly name = 'PageFetchError';
+  readonly code = 'page_fetch_failed';
+  readonly source = 'tool';
+  /** The URL that was being fetched (the last hop when redirects were followed). */
+  readonly url: string;
+  /** What went wrong. */
+  readonly reason: PageFetchErrorReason;
+  /** The HTTP status, for reason `http_status`. */
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { url: string; reason: PageFetchErrorReason; status?: number },
+  ) {
+    super(message, options);
+    this.url = options.url;
+    this.reason = options.reason;
+    this.status = options.status;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Run limits and cancellation
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ export type {
   BackendErrorKind,
   ErrorSource,
   HarmonyAgentsErrorOptions,
+  PageFetchErrorReason,
   ToolCallErrorOptions,
 } from './errors.js';
 // Errors
@@ -31,6 +32,7 @@ export {
   HarmonyRenderError,
   isHarmonyAgentsError,
   MaxToolRoundsExceededError,
+  PageFetchError,
   RepeatedToolCallError,
   RunAbortedError,
   TokenBudgetExceededError,
