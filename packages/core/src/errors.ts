@@ -250,18 +250,19 @@ export class MaxToolRoundsExceededError extends HarmonyAgentsError {
   }
 }
 
-/** The model repeated an identical tool call (same tool, same arguments) too many times. */
-export class RepeatedToolCallError extends HarmonyAgentsError {
+/**
+ * The model repeated an identical tool call (same tool, same arguments) more often than
+ * `maxIdenticalToolCalls` allows. The first time it is reported to the model; if the model
+ * insists, the run fails with it.
+ */
+export class RepeatedToolCallError extends ToolCallError {
   override readonly name = 'RepeatedToolCallError';
   readonly code = 'repeated_tool_call';
-  readonly source = 'run';
-  /** The repeated recipient. */
-  readonly recipient: string;
-  /** How many identical calls were seen. */
+  readonly source = 'model';
+  /** How many identical calls were seen, this one included. */
   readonly count: number;
-  constructor(message: string, options: HarmonyAgentsErrorOptions & { recipient: string; count: number }) {
+  constructor(message: string, options: ToolCallErrorOptions & { count: number }) {
     super(message, options);
-    this.recipient = options.recipient;
     this.count = options.count;
   }
 }
@@ -296,6 +297,7 @@ export type BackendErrorKind =
   | 'model_invalid'
   | 'model_not_gpt_oss'
   | 'context_overflow'
+  | 'invalid_prompt'
   | 'generation_failed'
   | 'unsupported'
   | 'disposed';

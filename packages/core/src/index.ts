@@ -15,6 +15,14 @@ export type {
 } from './backend.js';
 // Backend contract
 export { BACKEND_SPECIFICATION_VERSION } from './backend.js';
+export {
+  DEFAULT_KNOWLEDGE_CUTOFF,
+  DEFAULT_MAX_IDENTICAL_TOOL_CALLS,
+  DEFAULT_MAX_TOOL_ROUNDS,
+  DEFAULT_MODEL_IDENTITY,
+  DEFAULT_REASONING_EFFORT,
+  DEFAULT_TOOL_TIMEOUT_MS,
+} from './defaults.js';
 export type {
   BackendErrorKind,
   ErrorSource,
@@ -72,7 +80,39 @@ export type {
 } from './harmony/types.js';
 // Harmony: data model and tokenizer
 export { ROLES } from './harmony/types.js';
-
+export type { Agent, AgentOptions, RunOptions } from './runner/agent.js';
+// Runner
+export { createAgent } from './runner/agent.js';
+export type { AgentEventListener, RunResult } from './runner/agent-run.js';
+export { AgentRun } from './runner/agent-run.js';
+export type { ConversationEntry, ConversationJSON } from './runner/conversation.js';
+export { CONVERSATION_FORMAT, CONVERSATION_FORMAT_VERSION, Conversation } from './runner/conversation.js';
+export type {
+  AbortEvent,
+  AgentEvent,
+  AgentEventOf,
+  AgentEventType,
+  AnalysisDeltaEvent,
+  AnalysisEvent,
+  ErrorEvent,
+  FinalDeltaEvent,
+  FinalEvent,
+  ListenerErrorEvent,
+  MessageEvent,
+  ParseErrorEvent,
+  PreambleDeltaEvent,
+  PreambleEvent,
+  RunEndEvent,
+  RunStartEvent,
+  ToolCallEvent,
+  ToolErrorEvent,
+  ToolResultEvent,
+  TurnEndEvent,
+  TurnStartEvent,
+  Usage,
+} from './runner/events.js';
+export type { ReasoningHistory } from './runner/prompt-builder.js';
+export type { ToolErrorBehavior, ToolErrorKind } from './runner/tool-executor.js';
 // Tools
 export type {
   BuiltinTool,

@@ -1,5 +1,11 @@
 /**
- * `@harmony-agents/core/testing`: a scripted backend and a backend conformance suite.
+ * `@harmony-agents/core/testing`: a scripted backend, script helpers and a backend conformance suite.
  * @packageDocumentation
  */
-export {};
+
+export type { BackendConformanceOptions, ConformanceCheckResult } from './conformance.js';
+export { CONFORMANCE_CHECKS, runBackendConformance } from './conformance.js';
+export type { ScriptOptions } from './script.js';
+export { scriptBuiltinCall, scriptFinal, scriptToolCall } from './script.js';
+export type { ScriptedBackend, ScriptedBackendOptions, ScriptedStep } from './scripted-backend.js';
+export { createScriptedBackend, ScriptMismatchError } from './scripted-backend.js';

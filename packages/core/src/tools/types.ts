@@ -10,7 +10,7 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** The runner's id of this call, unique within the run. */
   readonly callId: string;
-  /** The turn number in the conversation (1 for the first user message). */
+  /** The model turn (1-based) within the run that made this call. */
   readonly turn: number;
   /** The recipient the model addressed, e.g. `functions.get_weather` or `browser.search`. */
   readonly recipient: string;

@@ -1,0 +1,129 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Message } from '../harmony/types.js';
+import type { Conversation } from './conversation.js';
+import type { AgentEvent, AgentEventOf, AgentEventType, Usage } from './events.js';
+
+/** What awaiting a run gives. */
+export interface RunResult {
+  /** The final answer (the `final` channel). Never contains chain of thought. */
+  readonly finalText: string;
+  /** The history given to the run, extended with this run's messages. Pass it to the next run. */
+  readonly history: Conversation;
+  /** The messages this run added (the user message first). */
+  readonly newMessages: readonly Message[];
+  /** Usage summed over the run's model turns. */
+  readonly usage: Usage;
+  /** How many model turns the run made. */
+  readonly turns: number;
+}
+
+/** A listener of one event type. */
+export type AgentEventListener<TType extends AgentEventType> = (event: AgentEventOf<TType>) => void;
+
+/**
+ * One run of an agent: subscribe to its events with {@link AgentRun.on}, iterate them with
+ * `for await`, and await it for the {@link RunResult}. The three views share one event stream.
+ *
+ * Awaiting a run that failed or was aborted rejects with the typed error (e.g. `RunAbortedError`);
+ * {@link AgentRun.history} then still holds a consistent history with every completed message.
+ *
+ * @example
+ * ```ts
+ * const run = agent.run('What is the temperature where john123 is?');
+ * run.on('tool-call', (event) => console.log('calling', event.toolName, event.arguments));
+ * for await (const event of run) if (event.type === 'final-delta') process.stdout.write(event.delta);
+ * const { finalText, history } = await run;
+ * ```
+ */
+export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEvent> {
+  /** The run's id. */
+  readonly runId: string;
+  readonly #emitter = new EventEmitter();
+  readonly #events: AgentEvent[] = [];
+  readonly #waiters = new Set<() => void>();
+  readonly #result: Promise<RunResult>;
+  #history: Conversation;
+  #ended = false;
+
+  /** @internal Created by `Agent.run`. */
+  constructor(runId: string, history: Conversation, execute: (run: AgentRun) => Promise<RunResult>) {
+    this.runId = runId;
+    this.#history = history;
+    // Start on a later tick so listeners attached right after `agent.run()` see every event.
+    this.#result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(this));
+    // Applications that only listen to events must not get an unhandled rejection.
+    this.#result.catch(() => undefined);
+  }
+
+  /** The history as of now: the given history plus every message this run has completed. */
+  get history(): Conversation {
+    return this.#history;
+  }
+
+  /** Every event emitted so far. */
+  get events(): readonly AgentEvent[] {
+    return this.#events;
+  }
+
+  /** Subscribes to one event type. A listener that throws is reported as a `listener-error` event. */
+  on<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
+    this.#emitter.on(type, listener);
+    return this;
+  }
+
+  /** Subscribes to the next event of one type. */
+  once<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
+    const wrapper = (event: AgentEventOf<TType>) => {
+      this.#emitter.off(type, wrapper);
+      listener(event);
+    };
+    this.#emitter.on(type, wrapper);
+    return this;
+  }
+
+  /** Unsubscribes a listener. */
+  off<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
+    this.#emitter.off(type, listener);
+    return this;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a run is deliberately awaitable.
+  then<TResult1 = RunResult, TResult2 = never>(
+    onFulfilled?: ((value: RunResult) => TResult1 | PromiseLike<TResult1>) | null,
+    onRejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
+  ): Promise<TResult1 | TResult2> {
+    return this.#result.then(onFulfilled, onRejected);
+  }
+
+  /** Iterates every event of the run from its first, ending after `run-end`. */
+  async *[Symbol.asyncIterator](): AsyncIterator<AgentEvent> {
+    let index = 0;
+    for (;;) {
+      while (index < this.#events.length) yield this.#events[index++]!;
+      if (this.#ended) return;
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  /** @internal Emits an event to listeners and iterators. */
+  emit(event: AgentEvent): void {
+    this.#events.push(event);
+    if (event.type === 'run-end') this.#ended = true;
+    for (const listener of this.#emitter.listeners(event.type)) {
+      try {
+        (listener as (event: AgentEvent) => void)(event);
+      } catch (error) {
+        if (event.type !== 'listener-error') {
+          this.emit({ type: 'listener-error', runId: this.runId, eventType: event.type, error });
+        }
+      }
+    }
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  /** @internal Publishes the consistent history reached so far. */
+  setHistory(history: Conversation): void {
+    this.#history = history;
+  }
+}

@@ -1,0 +1,243 @@
+import type { BackendUsage, FinishReason } from '../backend.js';
+import type { HarmonyAgentsError, HarmonyParseError, ToolCallError } from '../errors.js';
+import type { Message } from '../harmony/types.js';
+
+/** Token counts of one model turn or of a whole run. */
+export interface Usage {
+  /** Prompt tokens sent to the backend (summed over model turns for a run). */
+  readonly promptTokens: number;
+  /** Prompt tokens the backend reused from its KV cache, when it reports it. */
+  readonly cachedPromptTokens: number | undefined;
+  /** Prompt tokens the backend evaluated, when it reports it. */
+  readonly evaluatedPromptTokens: number | undefined;
+  /** Tokens generated, stop tokens included. */
+  readonly generatedTokens: number;
+  /** Time the backend spent on the prompt, in milliseconds, when it reports it. */
+  readonly prefillMs: number | undefined;
+  /** Time the backend spent generating, in milliseconds, when it reports it. */
+  readonly decodeMs: number | undefined;
+}
+
+/** Fields every event carries. */
+interface EventBase {
+  /** The run's id. */
+  readonly runId: string;
+}
+
+/** The run started. */
+export interface RunStartEvent extends EventBase {
+  readonly type: 'run-start';
+  /** The new user message. */
+  readonly input: Message;
+}
+
+/** One model turn (one generation by the backend) started. */
+export interface TurnStartEvent extends EventBase {
+  readonly type: 'turn-start';
+  /** 1-based index of the model turn within the run. */
+  readonly turn: number;
+  /** Number of prompt tokens sent to the backend. */
+  readonly promptTokens: number;
+}
+
+/** Chain-of-thought text streamed on the `analysis` channel. Never show it to end users. */
+export interface AnalysisDeltaEvent extends EventBase {
+  readonly type: 'analysis-delta';
+  readonly turn: number;
+  readonly delta: string;
+}
+
+/** A complete `analysis` message. */
+export interface AnalysisEvent extends EventBase {
+  readonly type: 'analysis';
+  readonly turn: number;
+  readonly text: string;
+}
+
+/** Text of a preamble (a `commentary` message with no recipient) as it streams. */
+export interface PreambleDeltaEvent extends EventBase {
+  readonly type: 'preamble-delta';
+  readonly turn: number;
+  readonly delta: string;
+}
+
+/** A complete preamble: what the model tells the user it is about to do. */
+export interface PreambleEvent extends EventBase {
+  readonly type: 'preamble';
+  readonly turn: number;
+  readonly text: string;
+}
+
+/** The model called a tool. `arguments` is the parsed JSON (functions) or raw input (built-ins). */
+export interface ToolCallEvent extends EventBase {
+  readonly type: 'tool-call';
+  readonly turn: number;
+  /** The runner's id of the call, unique within the run. */
+  readonly callId: string;
+  /** The recipient the model addressed, e.g. `functions.get_weather`, `browser.search`, `python`. */
+  readonly recipient: string;
+  /** The tool's name (`get_weather`), or the recipient for built-ins. */
+  readonly toolName: string;
+  /** Parsed and validated arguments for function tools; the raw text for built-ins and invalid calls. */
+  readonly arguments: unknown;
+  /** The raw argument text the model wrote. */
+  readonly rawArguments: string;
+  /** The channel of the call (`commentary` or `analysis`). */
+  readonly channel: string | null;
+}
+
+/** A tool finished. `output` is the text sent back to the model. */
+export interface ToolResultEvent extends EventBase {
+  readonly type: 'tool-result';
+  readonly turn: number;
+  readonly callId: string;
+  readonly recipient: string;
+  /** What `execute` returned. */
+  readonly result: unknown;
+  /** The text the model sees. */
+  readonly output: string;
+  /** Wall-clock time of the execution, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/**
+ * A tool call failed (unknown tool, invalid arguments, the tool threw or timed out, a repeated call).
+ * Unless the agent is configured to throw, `output` is sent to the model so it can recover.
+ */
+export interface ToolErrorEvent extends EventBase {
+  readonly type: 'tool-error';
+  readonly turn: number;
+  readonly callId: string;
+  readonly recipient: string;
+  readonly error: ToolCallError;
+  /** The error text the model sees. */
+  readonly output: string;
+}
+
+/** Text of the final answer as it streams. */
+export interface FinalDeltaEvent extends EventBase {
+  readonly type: 'final-delta';
+  readonly turn: number;
+  readonly delta: string;
+}
+
+/** The complete final answer. */
+export interface FinalEvent extends EventBase {
+  readonly type: 'final';
+  readonly turn: number;
+  readonly text: string;
+}
+
+/** A complete message was added to the conversation (any role, any channel). */
+export interface MessageEvent extends EventBase {
+  readonly type: 'message';
+  readonly message: Message;
+}
+
+/** The model's output was not well-formed Harmony. `recovered` says whether the runner salvaged it. */
+export interface ParseErrorEvent extends EventBase {
+  readonly type: 'parse-error';
+  readonly turn: number;
+  readonly error: HarmonyParseError;
+  readonly recovered: boolean;
+}
+
+/** One model turn ended. */
+export interface TurnEndEvent extends EventBase {
+  readonly type: 'turn-end';
+  readonly turn: number;
+  readonly finishReason: FinishReason;
+  readonly usage: Usage;
+}
+
+/** The run was aborted through its signal. The history holds every completed message. */
+export interface AbortEvent extends EventBase {
+  readonly type: 'abort';
+  readonly reason: unknown;
+}
+
+/** The run failed. The history holds every completed message. */
+export interface ErrorEvent extends EventBase {
+  readonly type: 'error';
+  readonly error: HarmonyAgentsError;
+}
+
+/** A listener threw. The run goes on; the error is reported here (and never to listeners of this event twice). */
+export interface ListenerErrorEvent extends EventBase {
+  readonly type: 'listener-error';
+  /** The type of the event whose listener threw. */
+  readonly eventType: AgentEvent['type'];
+  readonly error: unknown;
+}
+
+/** The run ended (successfully or not). Always the last event. */
+export interface RunEndEvent extends EventBase {
+  readonly type: 'run-end';
+  /** How the run ended. */
+  readonly status: 'completed' | 'aborted' | 'failed';
+  /** Usage summed over the run's model turns. */
+  readonly usage: Usage;
+}
+
+/** Every event a run emits, discriminated by `type`. */
+export type AgentEvent =
+  | RunStartEvent
+  | TurnStartEvent
+  | AnalysisDeltaEvent
+  | AnalysisEvent
+  | PreambleDeltaEvent
+  | PreambleEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | ToolErrorEvent
+  | FinalDeltaEvent
+  | FinalEvent
+  | MessageEvent
+  | ParseErrorEvent
+  | TurnEndEvent
+  | AbortEvent
+  | ErrorEvent
+  | ListenerErrorEvent
+  | RunEndEvent;
+
+/** The type names of {@link AgentEvent}. */
+export type AgentEventType = AgentEvent['type'];
+
+/** The event of a given type. */
+export type AgentEventOf<TType extends AgentEventType> = Extract<AgentEvent, { type: TType }>;
+
+/** Sums usages; a cache figure is defined only if every part defines it. */
+export function addUsage(total: Usage, part: BackendUsage): Usage {
+  const sum = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a + b;
+  return {
+    promptTokens: total.promptTokens + part.promptTokens,
+    generatedTokens: total.generatedTokens + part.generatedTokens,
+    cachedPromptTokens: sum(total.cachedPromptTokens, part.cachedPromptTokens),
+    evaluatedPromptTokens: sum(total.evaluatedPromptTokens, part.evaluatedPromptTokens),
+    prefillMs: sum(total.prefillMs, part.prefillMs),
+    decodeMs: sum(total.decodeMs, part.decodeMs),
+  };
+}
+
+/** Usage of nothing yet; cache and timing figures start defined so that `addUsage` keeps them when reported. */
+export const EMPTY_USAGE: Usage = {
+  promptTokens: 0,
+  generatedTokens: 0,
+  cachedPromptTokens: 0,
+  evaluatedPromptTokens: 0,
+  prefillMs: 0,
+  decodeMs: 0,
+};
+
+/** Turns a backend's usage into a {@link Usage}. */
+export function toUsage(part: BackendUsage): Usage {
+  return {
+    promptTokens: part.promptTokens,
+    generatedTokens: part.generatedTokens,
+    cachedPromptTokens: part.cachedPromptTokens,
+    evaluatedPromptTokens: part.evaluatedPromptTokens,
+    prefillMs: part.prefillMs,
+    decodeMs: part.decodeMs,
+  };
+}

@@ -1,0 +1,127 @@
+import type { HarmonyEncoding } from '../harmony/encoding.js';
+import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
+import type {
+  DeveloperContent,
+  Message,
+  ReasoningEffort,
+  SystemContent,
+  ToolNamespaceConfig,
+} from '../harmony/types.js';
+import type { ConversationEntry } from './conversation.js';
+
+/** Which earlier chain of thought the prompt keeps. */
+export type ReasoningHistory = 'harmony' | 'keep-all' | 'drop-all';
+
+/** What the system and developer messages are built from. */
+export interface PromptHeaderConfig {
+  readonly modelIdentity: string | null;
+  readonly knowledgeCutoff: string | null;
+  readonly currentDate: string | null;
+  readonly reasoningEffort: ReasoningEffort;
+  readonly validChannels: readonly string[];
+  readonly instructions: string | null;
+  readonly builtinNamespaces: readonly ToolNamespaceConfig[];
+  readonly functionNamespace: ToolNamespaceConfig | null;
+}
+
+/** The system and developer messages of an agent's prompt. */
+export function buildHeaderMessages(config: PromptHeaderConfig): Message[] {
+  const builtins =
+    config.builtinNamespaces.length === 0
+      ? null
+      : Object.fromEntries(config.builtinNamespaces.map((namespace) => [namespace.name, namespace]));
+  const system: SystemContent = {
+    type: 'system_content',
+    modelIdentity: config.modelIdentity,
+    reasoningEffort: config.reasoningEffort,
+    knowledgeCutoff: config.knowledgeCutoff,
+    conversationStartDate: config.currentDate,
+    channelConfig: { validChannels: config.validChannels, channelRequired: true },
+    tools: builtins,
+  };
+  const messages: Message[] = [{ role: 'system', content: [system] }];
+  if (config.instructions !== null || config.functionNamespace !== null) {
+    const developer: DeveloperContent = {
+      type: 'developer_content',
+      instructions: config.instructions,
+      tools: config.functionNamespace === null ? null : { functions: config.functionNamespace },
+    };
+    messages.push({ role: 'developer', content: [developer] });
+  }
+  return messages;
+}
+
+/**
+ * The entries a prompt shows, given the chain-of-thought policy. The current turn (from the last
+ * user message on) is always kept whole, so a turn's prompts only ever grow (KV-cache friendly).
+ *
+ * - `harmony`: analysis of earlier turns that ended in a `final` answer is dropped (the rule of the
+ *   Harmony format guide; openai-harmony's `auto_drop_analysis` only drops before the *first* final).
+ * - `keep-all`: nothing is dropped.
+ * - `drop-all`: all analysis of earlier turns is dropped.
+ *
+ * Like openai-harmony, "analysis" means any message on the `analysis` channel (built-in tool calls
+ * and their results included).
+ */
+export function selectPromptEntries(
+  entries: readonly ConversationEntry[],
+  policy: ReasoningHistory,
+): ConversationEntry[] {
+  if (policy === 'keep-all') return [...entries];
+  let currentTurnStart = entries.length;
+  for (let index = entries.length - 1; index >= 0; index--) {
+    if (entries[index]!.message.role === 'user') {
+      currentTurnStart = index;
+      break;
+    }
+  }
+  const selected: ConversationEntry[] = [];
+  let turnStart = 0;
+  while (turnStart < currentTurnStart) {
+    let turnEnd = turnStart + 1;
+    while (turnEnd < currentTurnStart && entries[turnEnd]!.message.role !== 'user') turnEnd++;
+    const turn = entries.slice(turnStart, turnEnd);
+    const ended = turn.some(
+      (entry) => entry.message.role === 'assistant' && entry.message.channel === 'final',
+    );
+    const drop = policy === 'drop-all' || ended;
+    for (const entry of turn) if (!(drop && entry.message.channel === 'analysis')) selected.push(entry);
+    turnStart = turnEnd;
+  }
+  for (let index = currentTurnStart; index < entries.length; index++) selected.push(entries[index]!);
+  return selected;
+}
+
+/**
+ * Renders conversation entries into prompt tokens, each message once: sampled messages reuse their
+ * exact tokens, others are rendered by the Harmony renderer and cached.
+ */
+export class PromptTokenCache {
+  readonly #encoding: HarmonyEncoding;
+  readonly #cache = new WeakMap<ConversationEntry, readonly number[]>();
+
+  constructor(encoding: HarmonyEncoding) {
+    this.#encoding = encoding;
+  }
+
+  /** The tokens of one entry, `<|start|>` through its terminator. */
+  tokensOf(entry: ConversationEntry): readonly number[] {
+    if (entry.tokens !== undefined) return entry.tokens;
+    let tokens = this.#cache.get(entry);
+    if (tokens === undefined) {
+      tokens = this.#encoding.render(entry.message);
+      this.#cache.set(entry, tokens);
+    }
+    return tokens;
+  }
+
+  /** Appends the tokens of entries to `out`. */
+  append(entries: Iterable<ConversationEntry>, out: number[]): void {
+    for (const entry of entries) for (const token of this.tokensOf(entry)) out.push(token);
+  }
+}
+
+/** `<|start|>assistant`: how every prompt ends. */
+export function assistantStartTokens(encoding: HarmonyEncoding): number[] {
+  return [HARMONY_TOKENS.start, ...encoding.encodeOrdinary('assistant')];
+}

@@ -1,0 +1,410 @@
+import type { Backend, BackendChunk, BackendUsage, FinishReason, SamplingOptions } from '../backend.js';
+import {
+  BackendError,
+  HarmonyAgentsError,
+  HarmonyParseError,
+  MaxToolRoundsExceededError,
+  RunAbortedError,
+  TokenBudgetExceededError,
+} from '../errors.js';
+import type { HarmonyEncoding } from '../harmony/encoding.js';
+import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
+import { HarmonyStreamDecoder, type StreamDecoderEvent } from '../harmony/stream-decoder.js';
+import type { Message } from '../harmony/types.js';
+import type { AgentRun, RunResult } from './agent-run.js';
+import type { Conversation, ConversationEntry } from './conversation.js';
+import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
+import {
+  assistantStartTokens,
+  buildHeaderMessages,
+  type PromptHeaderConfig,
+  PromptTokenCache,
+  type ReasoningHistory,
+  selectPromptEntries,
+} from './prompt-builder.js';
+import {
+  type PendingToolCall,
+  ToolExecutor,
+  type ToolExecutorSettings,
+  type ToolRouter,
+  toolResultMessage,
+} from './tool-executor.js';
+
+/** Everything a run needs, resolved from the agent's and the run's options. */
+export interface ResolvedRunSettings {
+  readonly backend: Backend;
+  readonly encoding: HarmonyEncoding;
+  readonly router: ToolRouter;
+  readonly header: PromptHeaderConfig;
+  readonly reasoningHistory: ReasoningHistory;
+  readonly maxToolRounds: number;
+  readonly maxTokens: number | undefined;
+  readonly sampling: SamplingOptions;
+  readonly executor: ToolExecutorSettings;
+  readonly onParseError: 'recover' | 'throw';
+  readonly constrainToolArguments: boolean;
+  readonly generateCallId: () => string;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** What one model turn produced. */
+interface Generation {
+  readonly entries: ConversationEntry[];
+  readonly finishReason: FinishReason;
+  readonly usage: BackendUsage;
+}
+
+const textOf = (message: Message): string =>
+  message.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+
+/**
+ * The run loop: render, generate, parse, execute tool calls, feed results back, until a final answer.
+ * Prompts only grow within a run: each model turn's prompt is the previous one plus the tokens the
+ * model sampled, the tool results and `<|start|>assistant`, so nothing is re-rendered or re-tokenized.
+ */
+export async function executeRun(
+  run: AgentRun,
+  settings: ResolvedRunSettings,
+  history: Conversation,
+  input: Message,
+): Promise<RunResult> {
+  const { encoding, runId } = { encoding: settings.encoding, runId: run.runId };
+  const signal = settings.signal ?? new AbortController().signal;
+  const cache = new PromptTokenCache(encoding);
+  const executor = new ToolExecutor(settings.router, settings.executor);
+  const newEntries: ConversationEntry[] = [];
+  let usage: Usage = EMPTY_USAGE;
+  let turn = 0;
+  let finalText = '';
+
+  const commit = (entries: Iterable<ConversationEntry>) => {
+    for (const entry of entries) {
+      newEntries.push(entry);
+      run.emit({ type: 'message', runId, message: entry.message });
+    }
+    run.setHistory(history.concat(newEntries));
+  };
+
+  // The prompt prefix: system, developer, the history the policy keeps, the new user message.
+  const prefix: number[] = [];
+  for (const message of buildHeaderMessages(settings.header)) {
+    for (const token of encoding.render(message, {
+      conversationHasFunctionTools: settings.header.functionNamespace !== null,
+    })) {
+      prefix.push(token);
+    }
+  }
+  const userEntry: ConversationEntry = { message: input };
+  cache.append(selectPromptEntries([...history.entries, userEntry], settings.reasoningHistory), prefix);
+  const assistantStart = assistantStartTokens(encoding);
+
+  run.emit({ type: 'run-start', runId, input });
+  commit([userEntry]);
+
+  try {
+    let toolRounds = 0;
+    for (;;) {
+      if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
+      turn++;
+      const remaining =
+        settings.maxTokens === undefined ? undefined : settings.maxTokens - usage.generatedTokens;
+      if (remaining !== undefined && remaining <= 0) {
+        throw new TokenBudgetExceededError(
+          `The run used its budget of ${settings.maxTokens} generated tokens`,
+          {
+            maxTokens: settings.maxTokens!,
+          },
+        );
+      }
+      const promptTokens = [...prefix, ...assistantStart];
+      run.emit({ type: 'turn-start', runId, turn, promptTokens: promptTokens.length });
+      const generation = await generate(run, settings, turn, promptTokens, remaining, signal);
+      usage = addUsage(usage, generation.usage);
+      commit(generation.entries);
+      cache.append(generation.entries, prefix);
+      run.emit({
+        type: 'turn-end',
+        runId,
+        turn,
+        finishReason: generation.finishReason,
+        usage: addUsage(EMPTY_USAGE, generation.usage),
+      });
+      if (generation.finishReason === 'abort')
+        throw new RunAbortedError('The run was aborted', { cause: signal.reason });
+      if (generation.finishReason === 'length') {
+        throw new TokenBudgetExceededError(
+          `Generation stopped after ${generation.usage.generatedTokens} tokens, before the model finished`,
+          { maxTokens: remaining ?? generation.usage.generatedTokens },
+        );
+      }
+
+      const calls = generation.entries.filter((entry) => isToolCall(entry.message));
+      const finals = generation.entries.filter((entry) => isFinalAnswer(entry.message));
+      if (calls.length === 0) {
+        finalText = finals.map((entry) => textOf(entry.message)).join('');
+        if (finals.length === 0) {
+          reportParseError(
+            run,
+            settings,
+            turn,
+            new HarmonyParseError('The model stopped without a final answer or a tool call'),
+            false,
+          );
+        }
+        break;
+      }
+      toolRounds++;
+      if (toolRounds > settings.maxToolRounds) {
+        throw new MaxToolRoundsExceededError(
+          `The model made more than ${settings.maxToolRounds} tool rounds in one run`,
+          { maxToolRounds: settings.maxToolRounds },
+        );
+      }
+      for (const entry of calls) {
+        const call: PendingToolCall = {
+          callId: settings.generateCallId(),
+          turn,
+          recipient: entry.message.recipient!,
+          channel: entry.message.channel ?? null,
+          contentType: entry.message.contentType ?? null,
+          rawArguments: textOf(entry.message),
+        };
+        const outcome = await executor.execute(call, signal);
+        run.emit({
+          type: 'tool-call',
+          runId,
+          turn,
+          callId: call.callId,
+          recipient: call.recipient,
+          toolName: outcome.toolName,
+          arguments: outcome.arguments,
+          rawArguments: call.rawArguments,
+          channel: call.channel,
+        });
+        const resultEntry: ConversationEntry = { message: outcome.message };
+        if (outcome.type === 'result') {
+          run.emit({
+            type: 'tool-result',
+            runId,
+            turn,
+            callId: call.callId,
+            recipient: call.recipient,
+            result: outcome.result,
+            output: outcome.output,
+            durationMs: outcome.durationMs,
+          });
+        } else {
+          run.emit({
+            type: 'tool-error',
+            runId,
+            turn,
+            callId: call.callId,
+            recipient: call.recipient,
+            error: outcome.error,
+            output: outcome.output,
+          });
+          if (outcome.behavior === 'throw') {
+            commit([resultEntry]);
+            throw outcome.error;
+          }
+        }
+        commit([resultEntry]);
+        cache.append([resultEntry], prefix);
+      }
+    }
+  } catch (caught) {
+    const error = toAgentError(caught);
+    closeDanglingCalls(newEntries, commit);
+    if (error instanceof RunAbortedError) {
+      run.emit({ type: 'abort', runId, reason: signal.reason });
+      run.emit({ type: 'run-end', runId, status: 'aborted', usage });
+    } else {
+      run.emit({ type: 'error', runId, error });
+      run.emit({ type: 'run-end', runId, status: 'failed', usage });
+    }
+    throw error;
+  }
+  run.emit({ type: 'run-end', runId, status: 'completed', usage });
+  return {
+    finalText,
+    history: run.history,
+    newMessages: newEntries.map((entry) => entry.message),
+    usage,
+    turns: turn,
+  };
+}
+
+function isToolCall(message: Message): boolean {
+  return message.role === 'assistant' && typeof message.recipient === 'string' && message.recipient !== 'all';
+}
+
+function isFinalAnswer(message: Message): boolean {
+  return (
+    message.role === 'assistant' &&
+    !isToolCall(message) &&
+    (message.channel === 'final' || message.channel === null || message.channel === undefined)
+  );
+}
+
+function toAgentError(caught: unknown): HarmonyAgentsError {
+  if (caught instanceof HarmonyAgentsError) return caught;
+  return new BackendError(
+    `The backend failed: ${caught instanceof Error ? caught.message : String(caught)}`,
+    {
+      kind: 'generation_failed',
+      cause: caught,
+    },
+  );
+}
+
+/** A tool call without a result would leave the history unanswerable: answer it with the abort. */
+function closeDanglingCalls(
+  entries: readonly ConversationEntry[],
+  commit: (entries: ConversationEntry[]) => void,
+): void {
+  const last = entries[entries.length - 1];
+  if (last !== undefined && isToolCall(last.message)) {
+    commit([
+      {
+        message: toolResultMessage(
+          { recipient: last.message.recipient!, channel: last.message.channel ?? null },
+          'Error: the call was not executed because the run was stopped.',
+        ),
+      },
+    ]);
+  }
+}
+
+function reportParseError(
+  run: AgentRun,
+  settings: ResolvedRunSettings,
+  turn: number,
+  error: HarmonyParseError,
+  recovered: boolean,
+): void {
+  run.emit({ type: 'parse-error', runId: run.runId, turn, error, recovered });
+  if (settings.onParseError === 'throw') throw error;
+}
+
+/** Streams one model turn through the Harmony decoder, emitting deltas and completed messages. */
+async function generate(
+  run: AgentRun,
+  settings: ResolvedRunSettings,
+  turn: number,
+  promptTokens: readonly number[],
+  maxTokens: number | undefined,
+  signal: AbortSignal,
+): Promise<Generation> {
+  const { runId } = run;
+  const decoder = new HarmonyStreamDecoder(settings.encoding, { role: 'assistant' });
+  const entries: ConversationEntry[] = [];
+  let first = true;
+  const assistantStart = assistantStartTokens(settings.encoding);
+
+  const handle = (event: StreamDecoderEvent) => {
+    switch (event.type) {
+      case 'message-start':
+        return;
+      case 'content-delta': {
+        if (event.recipient !== null) return;
+        const type =
+          event.channel === 'analysis'
+            ? 'analysis-delta'
+            : event.channel === 'commentary'
+              ? 'preamble-delta'
+              : 'final-delta';
+        run.emit({ type, runId, turn, delta: event.delta });
+        return;
+      }
+      case 'parse-error':
+        reportParseError(run, settings, turn, event.error, event.recovered);
+        return;
+      case 'message-end': {
+        const isFirst = first;
+        first = false;
+        const { message } = event;
+        if (message.role !== 'assistant') {
+          reportParseError(
+            run,
+            settings,
+            turn,
+            new HarmonyParseError(`The model wrote a ${message.role} message; it was dropped`),
+            false,
+          );
+          return;
+        }
+        if (!event.complete) return;
+        const tokens = historyTokens(event.tokens, event.terminator, isFirst, assistantStart);
+        entries.push(tokens === undefined ? { message } : { message, tokens });
+        const text = textOf(message);
+        if (isToolCall(message)) return;
+        if (message.channel === 'analysis') run.emit({ type: 'analysis', runId, turn, text });
+        else if (message.channel === 'commentary') run.emit({ type: 'preamble', runId, turn, text });
+        else run.emit({ type: 'final', runId, turn, text });
+        return;
+      }
+    }
+  };
+
+  const request = {
+    promptTokens,
+    stopTokens: settings.encoding.stopTokensForAssistantActions(),
+    maxTokens,
+    sampling: settings.sampling,
+    signal,
+    constrainedTools: settings.constrainToolArguments
+      ? [...settings.router.functions.values()].map((tool) => ({
+          recipient: `functions.${tool.name}`,
+          parameters: tool.parameters,
+        }))
+      : [],
+  };
+  let finish: Extract<BackendChunk, { type: 'finish' }> | undefined;
+  let generated = 0;
+  const iterator = settings.backend.doGenerate(request)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      if (signal.aborted) break;
+      const next = await iterator.next();
+      if (next.done === true) break;
+      const chunk = next.value;
+      if (chunk.type === 'finish') {
+        finish = chunk;
+        break;
+      }
+      for (const token of chunk.tokens) {
+        generated++;
+        for (const event of decoder.push(token)) handle(event);
+      }
+    }
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  } finally {
+    await iterator.return?.();
+  }
+  for (const event of decoder.end()) handle(event);
+  const reason: FinishReason = signal.aborted ? 'abort' : (finish?.reason ?? 'stop');
+  const usage: BackendUsage = finish?.usage ?? {
+    promptTokens: promptTokens.length,
+    generatedTokens: generated,
+  };
+  return { entries, finishReason: reason, usage };
+}
+
+/**
+ * The tokens a sampled message keeps in history: `<|start|>` (and, for the first message of a
+ * generation, the role the prompt supplied) plus exactly what the model sampled, with a final
+ * `<|return|>` stored as `<|end|>` as Harmony requires. Undefined when the sampled tokens cannot be
+ * reused (no terminator), so the message is re-rendered instead.
+ */
+function historyTokens(
+  sampled: readonly number[],
+  terminator: number | null,
+  isFirst: boolean,
+  assistantStart: readonly number[],
+): readonly number[] | undefined {
+  if (terminator === null) return undefined;
+  const tokens = isFirst ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
+  if (terminator === HARMONY_TOKENS.return) tokens[tokens.length - 1] = HARMONY_TOKENS.end;
+  return Object.freeze(tokens);
+}

@@ -1,0 +1,288 @@
+import {
+  HarmonyAgentsError,
+  RepeatedToolCallError,
+  RunAbortedError,
+  ToolArgumentsError,
+  type ToolCallError,
+  ToolExecutionError,
+  ToolTimeoutError,
+  UnknownToolError,
+} from '../errors.js';
+import type { Message } from '../harmony/types.js';
+import { formatToolError, formatToolResult } from '../tools/tool-result.js';
+import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
+import { canonicalJson, parseToolArguments } from './tool-arguments.js';
+
+/** Kinds of tool-call failure, for the `onToolError` option. */
+export type ToolErrorKind =
+  | 'unknown-tool'
+  | 'invalid-arguments'
+  | 'execution-failed'
+  | 'timeout'
+  | 'repeated-call';
+
+/** What the runner does with a failed tool call: tell the model (so it can retry) or fail the run. */
+export type ToolErrorBehavior = 'report' | 'throw';
+
+/** The tools of an agent, indexed for routing. */
+export interface ToolRouter {
+  readonly functions: ReadonlyMap<string, FunctionTool<unknown, unknown>>;
+  readonly builtins: ReadonlyMap<string, BuiltinTool>;
+}
+
+/** A tool call taken from the model's output. */
+export interface PendingToolCall {
+  readonly callId: string;
+  readonly turn: number;
+  readonly recipient: string;
+  readonly channel: string | null;
+  readonly contentType: string | null;
+  readonly rawArguments: string;
+}
+
+/** Settings of the executor, resolved from the agent's options. */
+export interface ToolExecutorSettings {
+  readonly defaultTimeoutMs: number;
+  readonly maxIdenticalToolCalls: number;
+  readonly onToolError: Readonly<Record<ToolErrorKind, ToolErrorBehavior>>;
+}
+
+/** The outcome of one call: the tool message for the model and what to report. */
+export type ToolCallOutcome =
+  | {
+      readonly type: 'result';
+      readonly toolName: string;
+      readonly arguments: unknown;
+      readonly result: unknown;
+      readonly output: string;
+      readonly durationMs: number;
+      readonly message: Message;
+    }
+  | {
+      readonly type: 'error';
+      readonly toolName: string;
+      readonly arguments: unknown;
+      readonly error: ToolCallError;
+      readonly kind: ToolErrorKind;
+      readonly behavior: ToolErrorBehavior;
+      readonly output: string;
+      readonly message: Message;
+    };
+
+/** The tool message that carries a result back to the model, as the reference tools write it. */
+export function toolResultMessage(
+  call: Pick<PendingToolCall, 'recipient' | 'channel'>,
+  text: string,
+): Message {
+  return {
+    role: 'tool',
+    name: call.recipient,
+    recipient: 'assistant',
+    channel: call.channel ?? 'commentary',
+    content: [{ type: 'text', text }],
+  };
+}
+
+/** Finds the tool a recipient addresses: `functions.<name>`, `<namespace>` or `<namespace>.<command>`. */
+function route(
+  router: ToolRouter,
+  recipient: string,
+):
+  | { kind: 'function'; tool: FunctionTool<unknown, unknown>; name: string }
+  | { kind: 'builtin'; tool: BuiltinTool }
+  | null {
+  if (recipient.startsWith('functions.')) {
+    const name = recipient.slice('functions.'.length);
+    const tool = router.functions.get(name);
+    return tool === undefined ? null : { kind: 'function', tool, name };
+  }
+  const dot = recipient.indexOf('.');
+  const namespace = dot < 0 ? recipient : recipient.slice(0, dot);
+  const builtin = router.builtins.get(namespace);
+  return builtin === undefined ? null : { kind: 'builtin', tool: builtin };
+}
+
+/**
+ * Validates and executes tool calls with timeouts, abort and repeat detection. One executor serves one run.
+ */
+export class ToolExecutor {
+  readonly #router: ToolRouter;
+  readonly #settings: ToolExecutorSettings;
+  readonly #identicalCalls = new Map<string, number>();
+
+  constructor(router: ToolRouter, settings: ToolExecutorSettings) {
+    this.#router = router;
+    this.#settings = settings;
+  }
+
+  /**
+   * Executes one call. Failures become an `error` outcome (the caller reports or throws it);
+   * only an abort of the run throws ({@link RunAbortedError}).
+   */
+  async execute(call: PendingToolCall, signal: AbortSignal): Promise<ToolCallOutcome> {
+    const target = route(this.#router, call.recipient);
+    const toolName = target?.kind === 'function' ? target.name : call.recipient;
+    const errorOptions = { recipient: call.recipient, callId: call.callId };
+    const fail = (
+      kind: ToolErrorKind,
+      error: ToolCallError,
+      args: unknown,
+    ): Extract<ToolCallOutcome, { type: 'error' }> => {
+      const output = formatToolError(error);
+      return {
+        type: 'error',
+        toolName,
+        arguments: args,
+        error,
+        kind,
+        behavior: this.#settings.onToolError[kind],
+        output,
+        message: toolResultMessage(call, output),
+      };
+    };
+
+    if (target === null) {
+      const known = [
+        ...[...this.#router.functions.keys()].map((name) => `functions.${name}`),
+        ...this.#router.builtins.keys(),
+      ];
+      const list = known.length === 0 ? 'none' : known.join(', ');
+      return fail(
+        'unknown-tool',
+        new UnknownToolError(`Unknown tool ${call.recipient}. Available tools: ${list}.`, errorOptions),
+        call.rawArguments,
+      );
+    }
+
+    let args: unknown = call.rawArguments;
+    if (target.kind === 'function') {
+      const parsed = parseToolArguments(call.rawArguments);
+      if (!parsed.ok) {
+        return fail(
+          'invalid-arguments',
+          new ToolArgumentsError(`Invalid arguments for ${toolName}: not valid JSON (${parsed.message}).`, {
+            ...errorOptions,
+            rawArguments: call.rawArguments,
+          }),
+          call.rawArguments,
+        );
+      }
+      const validated = target.tool.validate(parsed.value);
+      if (!validated.success) {
+        return fail(
+          'invalid-arguments',
+          new ToolArgumentsError(`Invalid arguments for ${toolName}: ${validated.issues.join('; ')}.`, {
+            ...errorOptions,
+            rawArguments: call.rawArguments,
+            issues: validated.issues,
+          }),
+          parsed.value,
+        );
+      }
+      args = validated.value;
+    }
+
+    const key = `${call.recipient}\u0000${target.kind === 'function' ? canonicalJson(args) : call.rawArguments}`;
+    const count = (this.#identicalCalls.get(key) ?? 0) + 1;
+    this.#identicalCalls.set(key, count);
+    if (count > this.#settings.maxIdenticalToolCalls) {
+      const error = new RepeatedToolCallError(
+        `Repeated call: ${toolName} was already called ${count - 1} times with these exact arguments. ` +
+          'Use the earlier results instead of calling it again.',
+        { ...errorOptions, count },
+      );
+      const outcome = fail('repeated-call', error, args);
+      // Reported to the model once; if it insists, the run fails.
+      return count > this.#settings.maxIdenticalToolCalls + 1 ? { ...outcome, behavior: 'throw' } : outcome;
+    }
+
+    const timeoutMs = target.tool.timeoutMs ?? this.#settings.defaultTimeoutMs;
+    const started = performance.now();
+    try {
+      const result = await runWithTimeout(signal, timeoutMs, (toolSignal) => {
+        const context: ToolContext = {
+          signal: toolSignal,
+          callId: call.callId,
+          turn: call.turn,
+          recipient: call.recipient,
+          channel: call.channel ?? undefined,
+        };
+        return target.kind === 'function'
+          ? target.tool.execute(args, context)
+          : target.tool.execute(
+              {
+                recipient: call.recipient,
+                input: call.rawArguments,
+                contentType: call.contentType ?? undefined,
+              },
+              context,
+            );
+      });
+      const output = formatToolResult(result);
+      return {
+        type: 'result',
+        toolName,
+        arguments: args,
+        result,
+        output,
+        durationMs: performance.now() - started,
+        message: toolResultMessage(call, output),
+      };
+    } catch (error) {
+      if (error instanceof RunAbortedError) throw error;
+      if (error instanceof TimeoutSignal) {
+        return fail(
+          'timeout',
+          new ToolTimeoutError(`${toolName} did not finish within ${timeoutMs} ms and was cancelled.`, {
+            ...errorOptions,
+            timeoutMs,
+          }),
+          args,
+        );
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(
+        'execution-failed',
+        new ToolExecutionError(
+          error instanceof HarmonyAgentsError ? reason : `${toolName} failed: ${reason}`,
+          { ...errorOptions, cause: error },
+        ),
+        args,
+      );
+    }
+  }
+}
+
+class TimeoutSignal {}
+
+/**
+ * Runs `task` with a signal that aborts on the run's abort or after `timeoutMs`. A task that ignores
+ * its signal keeps running in the background, but the run stops waiting for it.
+ */
+async function runWithTimeout<T>(
+  runSignal: AbortSignal,
+  timeoutMs: number,
+  task: (signal: AbortSignal) => T | Promise<T>,
+): Promise<T> {
+  if (runSignal.aborted) throw new RunAbortedError('The run was aborted', { cause: runSignal.reason });
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new TimeoutSignal());
+      reject(new TimeoutSignal());
+    }, timeoutMs);
+    onAbort = () => {
+      controller.abort(runSignal.reason);
+      reject(new RunAbortedError('The run was aborted', { cause: runSignal.reason }));
+    };
+    runSignal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => task(controller.signal)), stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) runSignal.removeEventListener('abort', onAbort);
+  }
+}

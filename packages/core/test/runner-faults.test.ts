@@ -1,0 +1,338 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type AgentEvent,
+  BackendError,
+  type BuiltinTool,
+  ConfigurationError,
+  Conversation,
+  createAgent,
+  defineTool,
+  loadHarmonyEncoding,
+  MaxToolRoundsExceededError,
+  RepeatedToolCallError,
+  RunAbortedError,
+  TokenBudgetExceededError,
+  ToolArgumentsError,
+  ToolDefinitionError,
+} from '../src/index.js';
+import {
+  createScriptedBackend,
+  type ScriptedStep,
+  scriptBuiltinCall,
+  scriptFinal,
+  scriptToolCall,
+} from '../src/testing/index.js';
+
+const encoding = loadHarmonyEncoding();
+
+const echo = defineTool({
+  name: 'echo',
+  description: 'Echoes a word.',
+  parameters: z.object({ word: z.string().min(1) }),
+  execute: ({ word }) => `echo: ${word}`,
+});
+
+function agentWith(
+  steps: readonly (string | ScriptedStep)[],
+  options: Partial<Parameters<typeof createAgent>[0]> = {},
+) {
+  const backend = createScriptedBackend({
+    steps: steps.map((step) => (typeof step === 'string' ? { completion: step } : step)),
+  });
+  const agent = createAgent({ backend, tools: [echo], currentDate: null, ...options });
+  return { backend, agent };
+}
+
+const types = (events: readonly AgentEvent[]) => events.map((event) => event.type);
+const toolMessages = (history: Conversation) => history.messages.filter((message) => message.role === 'tool');
+const textOf = (message: { content: readonly { type: string; text?: string }[] }) =>
+  message.content.map((item) => item.text ?? '').join('');
+
+/** A history must always render, and survive a JSON round trip. */
+function expectConsistent(history: Conversation) {
+  expect(() => encoding.renderConversationForCompletion(history.messages, 'assistant')).not.toThrow();
+  expect(Conversation.fromJSON(JSON.parse(JSON.stringify(history))).messages).toEqual(history.messages);
+}
+
+describe('tool-call faults go back to the model', () => {
+  it.each([
+    ['arguments that are not JSON', scriptToolCall('echo', '{"word": "hi"'), /not valid JSON/],
+    ['arguments that fail the schema', scriptToolCall('echo', { word: '' }), /word/],
+    [
+      'an unknown tool',
+      scriptToolCall('nope', {}),
+      /Unknown tool functions\.nope\. Available tools: functions\.echo/,
+    ],
+  ])('%s', async (_, call, message) => {
+    const { agent, backend } = agentWith([call, scriptFinal('Sorry.')]);
+    const run = agent.run('Echo hi');
+    const result = await run;
+    const error = run.events.find((event) => event.type === 'tool-error');
+    expect(error?.type === 'tool-error' && error.output).toMatch(message);
+    expect(textOf(toolMessages(result.history)[0]!)).toMatch(message);
+    expect(result.finalText).toBe('Sorry.');
+    backend.assertComplete();
+    expectConsistent(result.history);
+  });
+
+  it('a tool that throws or times out', async () => {
+    const failing = defineTool({
+      name: 'failing',
+      description: 'Always fails.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Never finishes unless aborted.',
+      parameters: z.object({}),
+      timeoutMs: 20,
+      execute: (_, { signal }) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
+    const { agent } = agentWith(
+      [scriptToolCall('failing', {}), scriptToolCall('slow', {}), scriptFinal('Done.')],
+      {
+        tools: [failing, slow],
+      },
+    );
+    const run = agent.run('Go');
+    const result = await run;
+    const outputs = toolMessages(result.history).map(textOf);
+    expect(outputs[0]).toContain('disk on fire');
+    expect(outputs[0]).not.toContain('at ');
+    expect(outputs[1]).toContain('did not finish within 20 ms');
+    expect(run.events.filter((event) => event.type === 'tool-error')).toHaveLength(2);
+  });
+
+  it('can be turned into thrown errors', async () => {
+    const { agent } = agentWith([scriptToolCall('echo', { word: 7 })], {
+      onToolError: { 'invalid-arguments': 'throw' },
+    });
+    const run = agent.run('Echo');
+    await expect(run).rejects.toBeInstanceOf(ToolArgumentsError);
+    expect(types(run.events).slice(-2)).toEqual(['error', 'run-end']);
+    expectConsistent(run.history);
+  });
+
+  it('tolerates argument wrappers models are known to add', async () => {
+    const { agent } = agentWith([scriptToolCall('echo', '[{"word": "hi"}]'), scriptFinal('ok')]);
+    const run = agent.run('Echo hi');
+    await run;
+    expect(run.events.find((event) => event.type === 'tool-result')).toMatchObject({ output: 'echo: hi' });
+  });
+});
+
+describe('limits and guards', () => {
+  it('stops after maxToolRounds with a typed error and a consistent history', async () => {
+    const { agent } = agentWith(
+      [scriptToolCall('echo', { word: 'a' }), scriptToolCall('echo', { word: 'b' })],
+      {
+        maxToolRounds: 1,
+      },
+    );
+    const run = agent.run('Loop');
+    await expect(run).rejects.toBeInstanceOf(MaxToolRoundsExceededError);
+    expectConsistent(run.history);
+    // The call that was not executed is answered, so the history can continue.
+    expect(toolMessages(run.history).map(textOf)).toEqual([
+      'echo: a',
+      'Error: the call was not executed because the run was stopped.',
+    ]);
+  });
+
+  it('refuses identical calls, then fails if the model insists', async () => {
+    const same = scriptToolCall('echo', { word: 'same' });
+    const { agent } = agentWith([same, same, same], { maxIdenticalToolCalls: 1 });
+    const run = agent.run('Repeat');
+    await expect(run).rejects.toBeInstanceOf(RepeatedToolCallError);
+    const outputs = toolMessages(run.history).map(textOf);
+    expect(outputs[0]).toBe('echo: same');
+    expect(outputs[1]).toContain('Repeated call');
+  });
+
+  it('enforces the token budget', async () => {
+    const { agent } = agentWith([scriptFinal('This answer is far too long for the budget.')], {
+      maxTokens: 5,
+    });
+    const run = agent.run('Talk');
+    await expect(run).rejects.toBeInstanceOf(TokenBudgetExceededError);
+    expect(run.history.messages).toHaveLength(1);
+    expectConsistent(run.history);
+  });
+
+  it('wraps backend failures', async () => {
+    const { agent } = agentWith([{ completion: '', error: new Error('engine exploded') }]);
+    const run = agent.run('Hi');
+    await expect(run).rejects.toBeInstanceOf(BackendError);
+    expect(run.history.messages.map((message) => message.role)).toEqual(['user']);
+  });
+
+  it('validates configuration before any model call', () => {
+    const backend = createScriptedBackend({ steps: [] });
+    expect(() => createAgent({ backend, maxToolRounds: 0 })).toThrow(ConfigurationError);
+    expect(() => createAgent({ backend, tools: [echo, echo] })).toThrow(ToolDefinitionError);
+    expect(() => createAgent({ backend: {} as never })).toThrow(ConfigurationError);
+    expect(() => createAgent({ backend }).run({ role: 'assistant', content: [] })).toThrow(
+      ConfigurationError,
+    );
+    expect(backend.requests).toHaveLength(0);
+  });
+});
+
+describe('abort', () => {
+  it('mid-analysis: abort event, valid history, next turn works', async () => {
+    const { agent, backend } = agentWith([
+      { completion: scriptFinal('Long answer', { analysis: 'thinking '.repeat(50) }), delayMs: 2 },
+      scriptFinal('Fresh answer.'),
+    ]);
+    const controller = new AbortController();
+    const run = agent.run('Think', { signal: controller.signal });
+    run.on('analysis-delta', () => controller.abort(new Error('user pressed stop')));
+    await expect(run).rejects.toBeInstanceOf(RunAbortedError);
+    expect(types(run.events).slice(-2)).toEqual(['abort', 'run-end']);
+    expect(run.events.at(-1)).toMatchObject({ status: 'aborted' });
+    expectConsistent(run.history);
+    const next = await agent.run('Again', { history: run.history });
+    expect(next.finalText).toBe('Fresh answer.');
+    backend.assertComplete();
+  });
+
+  it('mid-tool-execution: the call gets an answer in history', async () => {
+    const controller = new AbortController();
+    const waiting = defineTool({
+      name: 'waiting',
+      description: 'Waits.',
+      parameters: z.object({}),
+      execute: () => {
+        controller.abort(new Error('stop'));
+        return new Promise(() => undefined);
+      },
+    });
+    const { agent } = agentWith([scriptToolCall('waiting', {})], { tools: [waiting] });
+    const run = agent.run('Wait', { signal: controller.signal });
+    await expect(run).rejects.toBeInstanceOf(RunAbortedError);
+    expect(toolMessages(run.history)).toHaveLength(1);
+    expectConsistent(run.history);
+  });
+});
+
+describe('events', () => {
+  it('are the same through on(), the async iterator and run.events; listener errors never break a run', async () => {
+    const { agent } = agentWith([
+      scriptToolCall('echo', { word: 'x' }, { analysis: 'Plan.', preamble: 'Let me echo that.' }),
+      scriptFinal('Echoed.'),
+    ]);
+    const run = agent.run('Echo x');
+    const seen: AgentEvent[] = [];
+    for (const type of ['analysis', 'preamble', 'tool-call', 'final', 'run-end'] as const) {
+      run.on(type, (event) => {
+        seen.push(event);
+      });
+    }
+    run.on('tool-call', () => {
+      throw new Error('listener bug');
+    });
+    const iterated: AgentEvent[] = [];
+    for await (const event of run) iterated.push(event);
+    const result = await run;
+    expect(iterated).toEqual(run.events);
+    expect(seen.map((event) => event.type)).toEqual([
+      'analysis',
+      'preamble',
+      'tool-call',
+      'final',
+      'run-end',
+    ]);
+    expect(run.events.find((event) => event.type === 'preamble')).toMatchObject({
+      text: 'Let me echo that.',
+    });
+    expect(run.events.find((event) => event.type === 'listener-error')).toMatchObject({
+      eventType: 'tool-call',
+    });
+    expect(result.finalText).toBe('Echoed.');
+    expect(result.finalText).not.toContain('Plan.');
+  });
+});
+
+describe('malformed model output', () => {
+  it.each([
+    [
+      'recipient after the channel, as gpt-oss writes it',
+      '<|channel|>commentary to=functions.echo <|constrain|>json<|message|>{"word":"a"}<|call|>',
+    ],
+    [
+      'recipient in the role, no constrain',
+      ' to=functions.echo<|channel|>commentary json<|message|>{"word":"a"}<|call|>',
+    ],
+    [
+      'constrain without a space',
+      '<|channel|>commentary to=functions.echo<|constrain|>json<|message|>{"word":"a"}<|call|>',
+    ],
+  ])('%s is understood', async (_, completion) => {
+    const { agent } = agentWith([completion, scriptFinal('ok')]);
+    const run = agent.run('Echo a');
+    const result = await run;
+    expect(run.events.find((event) => event.type === 'tool-result')).toMatchObject({ output: 'echo: a' });
+    expect(result.finalText).toBe('ok');
+    expectConsistent(result.history);
+  });
+
+  it('a missing <|end|> before the next message is recovered with a parse-error event', async () => {
+    const { agent } = agentWith([
+      '<|channel|>analysis<|message|>Thinking<|start|>assistant<|channel|>final<|message|>Answer.<|return|>',
+    ]);
+    const run = agent.run('Hi');
+    const result = await run;
+    expect(result.finalText).toBe('Answer.');
+    expect(run.events.some((event) => event.type === 'parse-error')).toBe(true);
+    expectConsistent(result.history);
+  });
+
+  it('a model that stops without an answer gives a parse-error event, not a crash', async () => {
+    const { agent } = agentWith(['<|channel|>analysis<|message|>Hmm.<|end|>']);
+    const run = agent.run('Hi');
+    const result = await run;
+    expect(result.finalText).toBe('');
+    expect(run.events.some((event) => event.type === 'parse-error')).toBe(true);
+  });
+
+  it('a tool result made up by the model is dropped', async () => {
+    const { agent } = agentWith([
+      '<|channel|>analysis<|message|>x<|end|><|start|>functions.echo to=assistant<|channel|>commentary<|message|>fake<|end|><|start|>assistant<|channel|>final<|message|>done<|return|>',
+    ]);
+    const run = agent.run('Hi');
+    const result = await run;
+    expect(result.history.messages.some((message) => message.role === 'tool')).toBe(false);
+    expect(run.events.some((event) => event.type === 'parse-error')).toBe(true);
+  });
+});
+
+describe('built-in tools', () => {
+  it('routes python calls and answers on the call channel', async () => {
+    const inputs: string[] = [];
+    const python: BuiltinTool = {
+      kind: 'builtin',
+      namespace: { name: 'python', description: 'Runs Python.', tools: [] },
+      timeoutMs: undefined,
+      execute: (call) => {
+        inputs.push(call.input);
+        return '4';
+      },
+    };
+    const { agent, backend } = agentWith(
+      [scriptBuiltinCall('python', 'print(2+2)', { contentType: 'code' }), scriptFinal('4')],
+      {
+        tools: [python],
+      },
+    );
+    const result = await agent.run('2+2?');
+    expect(inputs).toEqual(['print(2+2)']);
+    const tool = toolMessages(result.history)[0]!;
+    expect(tool).toMatchObject({ role: 'tool', name: 'python', recipient: 'assistant', channel: 'analysis' });
+    expect(encoding.decode(backend.requests[0]!.promptTokens)).toContain('## python\n\nRuns Python.');
+  });
+});
