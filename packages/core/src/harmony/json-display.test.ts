@@ -6,7 +6,7 @@ describe('displayJsonNumber', () => {
     expect(displayJsonNumber(0)).toBe('0');
     expect(displayJsonNumber(10)).toBe('10');
     expect(displayJsonNumber(-1)).toBe('-1');
-    expect(displayJsonNumber(9007199254740993)).toBe('9007199254740992');
+    expect(displayJsonNumber(2 ** 53 + 2)).toBe('9007199254740994');
     expect(displayJsonNumber(9999999999999998)).toBe('9999999999999998');
   });
 
