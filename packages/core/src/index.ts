@@ -53,6 +53,28 @@ export {
   ToolTimeoutError,
   UnknownToolError,
 } from './errors.js';
+// Harmony: rendering, builders, encoding, JSON interop
+export { BUILTIN_TOOL_NAMESPACES } from './harmony/builtin-tool-namespaces.js';
+export type { CreateMessageOptions } from './harmony/create-message.js';
+export { createMessage } from './harmony/create-message.js';
+export type { DeveloperContentOptions } from './harmony/developer-content.js';
+export { createDeveloperContent } from './harmony/developer-content.js';
+export { HARMONY_GPT_OSS_ENCODING_NAME, HarmonyEncoding, loadHarmonyEncoding } from './harmony/encoding.js';
+export type {
+  HarmonyContentJSON,
+  HarmonyConversationJSON,
+  HarmonyMessageJSON,
+  HarmonyReasoningEffortJSON,
+  HarmonyToolDescriptionJSON,
+  HarmonyToolNamespaceConfigJSON,
+} from './harmony/json.js';
+export {
+  harmonyConversationFromJSON,
+  harmonyConversationToJSON,
+  harmonyMessageFromJSON,
+  harmonyMessageToJSON,
+} from './harmony/json.js';
+export { jsonSchemaToTypeScript } from './harmony/schema-to-typescript.js';
 export {
   ASSISTANT_ACTION_STOP_TOKENS,
   HARMONY_TOKENS,
@@ -60,6 +82,8 @@ export {
   SPECIAL_TOKEN_IDS,
   SPECIAL_TOKENS,
 } from './harmony/special-tokens.js';
+export type { SystemContentOptions } from './harmony/system-content.js';
+export { createSystemContent } from './harmony/system-content.js';
 export type { AllowedSpecial, EncodeOptions } from './harmony/tokenizer.js';
 export { loadO200kHarmonyTokenizer, O200K_BASE_SHA256, O200kHarmonyTokenizer } from './harmony/tokenizer.js';
 export type {

@@ -2,14 +2,14 @@
  * System content: openai-harmony's defaults (`SystemContent.new()`) and its text (SPEC §4).
  */
 
+import {
+  DEFAULT_KNOWLEDGE_CUTOFF,
+  DEFAULT_MODEL_IDENTITY,
+  DEFAULT_REASONING_EFFORT,
+  DEFAULT_VALID_CHANNELS,
+} from '../defaults.js';
 import { renderToolsSection } from './tools-section.js';
 import type { ChannelConfig, ReasoningEffort, SystemContent, ToolNamespaceConfig } from './types.js';
-
-/** openai-harmony's default model identity. */
-export const DEFAULT_MODEL_IDENTITY = 'You are ChatGPT, a large language model trained by OpenAI.';
-
-/** openai-harmony's default knowledge cutoff. */
-export const DEFAULT_KNOWLEDGE_CUTOFF = '2024-06';
 
 /** The line added to the channels section when the conversation has function tools. */
 export const FUNCTIONS_CHANNEL_LINE = "Calls to these tools must go to the commentary channel: 'functions'.";
@@ -61,11 +61,11 @@ export interface SystemContentOptions {
  */
 export function createSystemContent(options: SystemContentOptions = {}): SystemContent {
   const modelIdentity = pick(options.modelIdentity, DEFAULT_MODEL_IDENTITY);
-  const reasoningEffort = pick<ReasoningEffort>(options.reasoningEffort, 'medium');
+  const reasoningEffort = pick<ReasoningEffort>(options.reasoningEffort, DEFAULT_REASONING_EFFORT);
   const knowledgeCutoff = pick(options.knowledgeCutoff, DEFAULT_KNOWLEDGE_CUTOFF);
   const conversationStartDate = options.conversationStartDate ?? null;
   const channelConfig = pick<ChannelConfig>(options.channelConfig, {
-    validChannels: ['analysis', 'commentary', 'final'],
+    validChannels: [...DEFAULT_VALID_CHANNELS],
     channelRequired: true,
   });
   let tools: Record<string, ToolNamespaceConfig> | null = null;
