@@ -74,6 +74,12 @@ export {
   harmonyMessageFromJSON,
   harmonyMessageToJSON,
 } from './harmony/json.js';
+export type {
+  HarmonyParserEncoding,
+  StreamableParserHeader,
+  StreamableParserState,
+} from './harmony/parser.js';
+export { parseMessagesFromCompletionTokens, StreamableParser } from './harmony/parser.js';
 export { jsonSchemaToTypeScript } from './harmony/schema-to-typescript.js';
 export {
   ASSISTANT_ACTION_STOP_TOKENS,
@@ -82,6 +88,12 @@ export {
   SPECIAL_TOKEN_IDS,
   SPECIAL_TOKENS,
 } from './harmony/special-tokens.js';
+export type {
+  HarmonyStreamDecoderOptions,
+  MessageOpening,
+  StreamDecoderEvent,
+} from './harmony/stream-decoder.js';
+export { HarmonyStreamDecoder } from './harmony/stream-decoder.js';
 export type { SystemContentOptions } from './harmony/system-content.js';
 export { createSystemContent } from './harmony/system-content.js';
 export type { AllowedSpecial, EncodeOptions } from './harmony/tokenizer.js';
