@@ -149,6 +149,20 @@ export type {
 } from './runner/events.js';
 export type { ReasoningHistory } from './runner/prompt-builder.js';
 export type { ToolErrorBehavior, ToolErrorKind } from './runner/tool-executor.js';
+export type {
+  JsonSchemaToolDefinition,
+  JsonSchemaToolParameters,
+  ToolDefinitionFields,
+  ZodToolDefinition,
+  ZodToolParameters,
+} from './tools/define-tool.js';
+// Tools
+export { defineTool, validateToolSet } from './tools/define-tool.js';
+export { functionToolsNamespace } from './tools/function-namespace.js';
+export type { JsonSchemaObject } from './tools/json-values.js';
+export { normalizeJsonSchemaForHarmony } from './tools/normalize-schema.js';
+export { toStandardJsonSchema } from './tools/standard-json-schema.js';
+export { formatToolError, formatToolResult } from './tools/tool-result.js';
 // Tools
 export type {
   BuiltinTool,
@@ -158,3 +172,4 @@ export type {
   ToolContext,
   ValidationResult,
 } from './tools/types.js';
+export { validateJsonSchema } from './tools/validate-json-schema.js';

@@ -69,7 +69,7 @@ export class Conversation {
     const entries: ConversationEntry[] = [];
     for (const message of messages) {
       checkRole(message.role, entries.length);
-      entries.push({ message });
+      entries.push({ message: compactMessage(message) });
     }
     return new Conversation(entries);
   }
@@ -96,7 +96,7 @@ export class Conversation {
         throw new HarmonyJSONError(`invalid conversation JSON: message ${index} is not an object`);
       }
       const { tokens, ...messageJSON } = item as Record<string, unknown>;
-      const message = harmonyMessageFromJSON(messageJSON);
+      const message = compactMessage(harmonyMessageFromJSON(messageJSON));
       checkRole(message.role, index);
       if (tokens === undefined || tokens === null) return { message };
       return { message, tokens: checkTokens(tokens, message, index) };
@@ -172,6 +172,19 @@ function checkTokens(tokens: unknown, message: Message, index: number): readonly
 
 function textOf(message: Message): string {
   return message.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
+}
+
+/** The message without absent (`null` / `undefined`) header fields, so equal messages compare equal. */
+export function compactMessage(message: Message): Message {
+  const { role, name, recipient, channel, contentType, content } = message;
+  return {
+    role,
+    ...(name == null ? {} : { name }),
+    ...(recipient == null ? {} : { recipient }),
+    ...(channel == null ? {} : { channel }),
+    ...(contentType == null ? {} : { contentType }),
+    content,
+  };
 }
 
 /** Whether two messages have the same author, header and text. */

@@ -9,10 +9,14 @@ import {
 } from '../errors.js';
 import type { HarmonyEncoding } from '../harmony/encoding.js';
 import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
-import { HarmonyStreamDecoder, type StreamDecoderEvent } from '../harmony/stream-decoder.js';
+import {
+  HarmonyStreamDecoder,
+  type MessageOpening,
+  type StreamDecoderEvent,
+} from '../harmony/stream-decoder.js';
 import type { Message } from '../harmony/types.js';
 import type { AgentRun, RunResult } from './agent-run.js';
-import type { Conversation, ConversationEntry } from './conversation.js';
+import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
 import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
 import {
   assistantStartTokens,
@@ -298,7 +302,6 @@ async function generate(
   const { runId } = run;
   const decoder = new HarmonyStreamDecoder(settings.encoding, { role: 'assistant' });
   const entries: ConversationEntry[] = [];
-  let first = true;
   const assistantStart = assistantStartTokens(settings.encoding);
 
   const handle = (event: StreamDecoderEvent) => {
@@ -320,9 +323,7 @@ async function generate(
         reportParseError(run, settings, turn, event.error, event.recovered);
         return;
       case 'message-end': {
-        const isFirst = first;
-        first = false;
-        const { message } = event;
+        const message = compactMessage(event.message);
         if (message.role !== 'assistant') {
           reportParseError(
             run,
@@ -333,8 +334,11 @@ async function generate(
           );
           return;
         }
-        if (!event.complete) return;
-        const tokens = historyTokens(event.tokens, event.terminator, isFirst, assistantStart);
+        // A message cut off by abort or the token budget is not kept.
+        if (event.terminator === null) return;
+        const tokens = event.complete
+          ? historyTokens(event.tokens, event.terminator, event.opening, assistantStart)
+          : undefined;
         entries.push(tokens === undefined ? { message } : { message, tokens });
         const text = textOf(message);
         if (isToolCall(message)) return;
@@ -395,16 +399,16 @@ async function generate(
  * The tokens a sampled message keeps in history: `<|start|>` (and, for the first message of a
  * generation, the role the prompt supplied) plus exactly what the model sampled, with a final
  * `<|return|>` stored as `<|end|>` as Harmony requires. Undefined when the sampled tokens cannot be
- * reused (no terminator), so the message is re-rendered instead.
+ * reused (the decoder split the message off), so the message is re-rendered instead.
  */
 function historyTokens(
   sampled: readonly number[],
-  terminator: number | null,
-  isFirst: boolean,
+  terminator: number,
+  opening: MessageOpening,
   assistantStart: readonly number[],
 ): readonly number[] | undefined {
-  if (terminator === null) return undefined;
-  const tokens = isFirst ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
+  if (opening === 'none') return undefined;
+  const tokens = opening === 'prompt' ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
   if (terminator === HARMONY_TOKENS.return) tokens[tokens.length - 1] = HARMONY_TOKENS.end;
   return Object.freeze(tokens);
 }
