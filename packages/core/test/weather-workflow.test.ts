@@ -201,10 +201,10 @@ describe("the user's weather workflow on the scripted backend", () => {
     };
     // The messages before each request: user (1), +analysis+call+result (4), +analysis+call+result (7) ...
     const cut = [1, 4, 7];
-    cut.forEach((upTo, index) => expect(prompts[index]).toEqual(expectedPrompt(upTo, false)));
-    cut.forEach((upTo, index) =>
-      expect(prompts[3 + index]).toEqual(expectedPrompt(turnTwoStart + upTo, true)),
-    );
+    for (const [index, upTo] of cut.entries()) {
+      expect(prompts[index]).toEqual(expectedPrompt(upTo, false));
+      expect(prompts[3 + index]).toEqual(expectedPrompt(turnTwoStart + upTo, true));
+    }
 
     for (const prompt of prompts) {
       expect(prompt.slice(-2)).toEqual([HARMONY_TOKENS.start, ...encoding.encodeOrdinary('assistant')]);
