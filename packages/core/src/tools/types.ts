@@ -35,6 +35,12 @@ export interface FunctionTool<TArgs = unknown, TResult = unknown> {
   readonly description: string;
   /** The JSON Schema of the arguments, normalized for Harmony rendering. */
   readonly parameters: JsonValue;
+  /**
+   * The same schema in standard JSON Schema form (no OpenAPI `nullable`: null is a `type` or a
+   * `oneOf` variant), for grammar-constrained decoding and external validators. Set by `defineTool`;
+   * when absent, use {@link FunctionTool.parameters}.
+   */
+  readonly jsonSchema?: JsonValue;
   /** Per-tool timeout in milliseconds; undefined uses the agent's default. */
   readonly timeoutMs: number | undefined;
   /** Validates parsed JSON arguments against the tool's schema. */
