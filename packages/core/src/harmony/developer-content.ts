@@ -2,7 +2,7 @@
  * Developer content: instructions and function tools (SPEC §5).
  */
 
-import { renderToolsSection } from './tools-section.js';
+import { namespacesByName, renderToolsSection } from './tools-section.js';
 import type { DeveloperContent, ToolDescription, ToolNamespaceConfig } from './types.js';
 
 /** The namespace that holds function tools, and the key it is stored under. */
@@ -42,15 +42,11 @@ export interface DeveloperContentOptions {
  * ```
  */
 export function createDeveloperContent(options: DeveloperContentOptions = {}): DeveloperContent {
-  let tools: Record<string, ToolNamespaceConfig> | undefined;
-  for (const namespace of options.tools ?? []) {
-    tools ??= {};
-    tools[namespace.name] = namespace;
-  }
+  const namespaces = [...(options.tools ?? [])];
   if (options.functionTools !== undefined && options.functionTools !== null) {
-    tools ??= {};
-    tools[FUNCTIONS_NAMESPACE] = { name: FUNCTIONS_NAMESPACE, tools: options.functionTools };
+    namespaces.push({ name: FUNCTIONS_NAMESPACE, tools: options.functionTools });
   }
+  const tools = namespaces.length === 0 ? undefined : namespacesByName(namespaces);
   const instructions = options.instructions;
   return {
     type: 'developer_content',

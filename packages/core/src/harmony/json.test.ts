@@ -135,6 +135,19 @@ describe('harmonyMessageFromJSON', () => {
     });
   });
 
+  it('keeps a namespace keyed __proto__ as an own property', () => {
+    const message = harmonyMessageFromJSON(
+      '{"role":"developer","content":[{"type":"developer_content","tools":{"__proto__":{"name":"odd","tools":[]}}}]}',
+    );
+    const content = message.content[0];
+    if (content?.type !== 'developer_content' || content.tools == null) throw new TypeError('no tools');
+    expect(Object.keys(content.tools)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(content.tools)).toBe(Object.prototype);
+    expect(JSON.stringify(harmonyMessageToJSON(message))).toBe(
+      '{"role":"developer","content":[{"type":"developer_content","instructions":null,"tools":{"__proto__":{"name":"odd","description":null,"tools":[]}}}]}',
+    );
+  });
+
   it('ignores unknown keys like serde', () => {
     expect(harmonyMessageFromJSON({ role: 'user', content: 'x', extra: 1 })).toEqual({
       role: 'user',

@@ -149,7 +149,8 @@ function readTool(value: unknown, location: Location): ToolDescription {
 function readTools(value: unknown, location: Location): Record<string, ToolNamespaceConfig> | undefined {
   if (value === undefined || value === null) return undefined;
   const object = readObject(value, location, 'an object of tool namespaces');
-  const tools: Record<string, ToolNamespaceConfig> = {};
+  // Entries, then Object.fromEntries: a namespace keyed `__proto__` stays an own property.
+  const tools: [string, ToolNamespaceConfig][] = [];
   for (const [key, raw] of Object.entries(object)) {
     const namespaceLocation = at(location, key);
     const namespace = readObject(raw, namespaceLocation, 'a tool namespace object');
@@ -158,13 +159,16 @@ function readTools(value: unknown, location: Location): Record<string, ToolNames
     if (!Array.isArray(list))
       fail(at(namespaceLocation, 'tools'), `expected an array, got ${describeValue(list)}`);
     const description = optionalString(namespace, 'description', namespaceLocation);
-    tools[key] = {
-      name: requiredString(namespace, 'name', namespaceLocation),
-      ...(description === undefined ? {} : { description }),
-      tools: list.map((tool, index) => readTool(tool, at(namespaceLocation, `tools[${index}]`))),
-    };
+    tools.push([
+      key,
+      {
+        name: requiredString(namespace, 'name', namespaceLocation),
+        ...(description === undefined ? {} : { description }),
+        tools: list.map((tool, index) => readTool(tool, at(namespaceLocation, `tools[${index}]`))),
+      },
+    ]);
   }
-  return tools;
+  return Object.fromEntries(tools);
 }
 
 function readChannelConfig(value: unknown, location: Location): ChannelConfig | undefined {
@@ -289,21 +293,26 @@ function toolsToJSON(
   tools: Readonly<Record<string, ToolNamespaceConfig>> | null | undefined,
 ): Record<string, HarmonyToolNamespaceConfigJSON> | null {
   if (tools === undefined || tools === null) return null;
-  const out: Record<string, HarmonyToolNamespaceConfigJSON> = {};
   // Rust stores namespaces in a BTreeMap, so they are written sorted by key.
-  for (const key of Object.keys(tools).sort(compareCodePoints)) {
-    const namespace = tools[key]!;
-    out[key] = {
-      name: namespace.name,
-      description: namespace.description ?? null,
-      tools: namespace.tools.map((tool) => ({
-        name: tool.name,
-        description: tool.description,
-        parameters: tool.parameters ?? null,
-      })),
-    };
-  }
-  return out;
+  return Object.fromEntries(
+    Object.keys(tools)
+      .sort(compareCodePoints)
+      .map((key): [string, HarmonyToolNamespaceConfigJSON] => {
+        const namespace = tools[key]!;
+        return [
+          key,
+          {
+            name: namespace.name,
+            description: namespace.description ?? null,
+            tools: namespace.tools.map((tool) => ({
+              name: tool.name,
+              description: tool.description,
+              parameters: tool.parameters ?? null,
+            })),
+          },
+        ];
+      }),
+  );
 }
 
 function contentToJSON(content: Content): HarmonyContentJSON {

@@ -8,7 +8,7 @@ import {
   DEFAULT_REASONING_EFFORT,
   DEFAULT_VALID_CHANNELS,
 } from '../defaults.js';
-import { renderToolsSection } from './tools-section.js';
+import { namespacesByName, renderToolsSection } from './tools-section.js';
 import type { ChannelConfig, ReasoningEffort, SystemContent, ToolNamespaceConfig } from './types.js';
 
 /** The line added to the channels section when the conversation has function tools. */
@@ -70,8 +70,7 @@ export function createSystemContent(options: SystemContentOptions = {}): SystemC
   });
   let tools: Record<string, ToolNamespaceConfig> | null = null;
   if (options.tools !== undefined && options.tools !== null) {
-    tools = {};
-    for (const namespace of options.tools) tools[namespace.name] = namespace;
+    tools = namespacesByName(options.tools);
   }
   return {
     type: 'system_content',

@@ -39,6 +39,13 @@ export function compareCodePoints(left: string, right: string): number {
   return left.length - right.length;
 }
 
+/** Keys namespaces by name, a later one replacing an earlier one (own properties, even for `__proto__`). */
+export function namespacesByName(
+  namespaces: readonly ToolNamespaceConfig[],
+): Record<string, ToolNamespaceConfig> {
+  return Object.fromEntries(new Map(namespaces.map((namespace) => [namespace.name, namespace])));
+}
+
 /** The namespaces of a tools map in the order openai-harmony renders them: sorted by key. */
 export function sortedNamespaces(
   tools: Readonly<Record<string, ToolNamespaceConfig>>,
