@@ -6,10 +6,14 @@
  * integral number whose magnitude is below 1e16 is written as an integer (serde_json would write a
  * `10.0` literal as `10.0`). Every other number is written the way serde_json writes an `f64` (Ryu):
  * shortest round-trip digits, `.0` after integral values, and exponent form without `+` when the
- * decimal exponent is at least 16 or below -5 (`1e16`, `1.5e20`, `1e-6`). `-0` is written `-0.0`
+ * decimal exponent is at least 16 or below -5 (`1e16`, `1.5e20`, `1e-6`); the other deviation is that a
+ * JSON integer literal of 1e16 or more (up to 2^64, which serde_json keeps as an integer) is written in
+ * that exponent form too. `-0` is written `-0.0`
  * (serde_json parses a `-0` literal as a float). Non-finite numbers are written `null`.
  * Object keys keep JavaScript's enumeration order (integer-like keys first; serde keeps source order).
  */
+
+import { HarmonyRenderError } from '../errors.js';
 
 /** Largest magnitude written as a plain integer; from here on Ryu switches to exponent form. */
 const INTEGER_DISPLAY_LIMIT = 1e16;
@@ -53,8 +57,9 @@ function displayFloat(value: number): string {
  * `JSON.stringify` (which matches serde_json's escaping), numbers as {@link displayJsonNumber}.
  * `undefined` members of objects are skipped and `undefined` array items are written `null`, like
  * `JSON.stringify`.
+ * @throws {@link HarmonyRenderError} for a JavaScript object graph that contains itself (not JSON).
  */
-export function displayJsonValue(value: unknown): string {
+export function displayJsonValue(value: unknown, ancestors: readonly object[] = []): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -64,10 +69,13 @@ export function displayJsonValue(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => displayJsonValue(item)).join(',')}]`;
+      if (ancestors.includes(value))
+        throw new HarmonyRenderError('cannot display a value that contains itself');
+      const path = [...ancestors, value];
+      if (Array.isArray(value)) return `[${value.map((item) => displayJsonValue(item, path)).join(',')}]`;
       const members: string[] = [];
       for (const [key, member] of Object.entries(value)) {
-        if (member !== undefined) members.push(`${JSON.stringify(key)}:${displayJsonValue(member)}`);
+        if (member !== undefined) members.push(`${JSON.stringify(key)}:${displayJsonValue(member, path)}`);
       }
       return `{${members.join(',')}}`;
     }

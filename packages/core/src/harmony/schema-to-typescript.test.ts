@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HarmonyRenderError } from '../errors.js';
 import { jsonSchemaToTypeScript as ts } from './schema-to-typescript.js';
 
 describe('jsonSchemaToTypeScript: scalar types (R3)', () => {
@@ -507,5 +508,36 @@ describe('jsonSchemaToTypeScript: property-level oneOf', () => {
 describe('jsonSchemaToTypeScript: non-object top-level schemas', () => {
   it('drops the description and default of a string schema (gpt-oss apply_patch)', () => {
     expect(ts({ type: 'string', description: 'The patch', default: 'x' })).toBe('string');
+  });
+});
+
+describe('jsonSchemaToTypeScript: JavaScript objects that are not JSON', () => {
+  it('rejects a schema that contains itself', () => {
+    const schema: Record<string, unknown> = { type: 'array' };
+    schema.items = schema;
+    expect(() => ts(schema)).toThrow(HarmonyRenderError);
+    const object: Record<string, unknown> = { type: 'object', properties: {} };
+    (object.properties as Record<string, unknown>).self = object;
+    expect(() => ts(object)).toThrow('cannot render a JSON Schema that contains itself');
+  });
+
+  it('accepts a sub-schema shared by several properties', () => {
+    const shared = { type: 'string' };
+    expect(ts({ type: 'object', properties: { a: shared, b: shared } })).toBe(
+      '{\na?: string,\nb?: string,\n}',
+    );
+  });
+
+  it('rejects a default value that contains itself', () => {
+    const value: unknown[] = [];
+    value.push(value);
+    expect(() => ts({ type: 'object', properties: { a: { default: value } } })).toThrow(HarmonyRenderError);
+  });
+
+  it('is usable again after a rejected schema', () => {
+    const schema: Record<string, unknown> = { type: 'array' };
+    schema.items = schema;
+    expect(() => ts(schema)).toThrow(HarmonyRenderError);
+    expect(ts({ type: 'array', items: { type: 'string' } })).toBe('string[]');
   });
 });

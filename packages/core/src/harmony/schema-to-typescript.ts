@@ -4,7 +4,11 @@
  * at the member indent, a nested object's description printed twice, substring `null` checks).
  */
 
+import { HarmonyRenderError } from '../errors.js';
 import { displayJsonValue } from './json-display.js';
+
+/** The schema objects being rendered (the current recursion path), to reject cyclic JavaScript objects. */
+const schemasInProgress = new Set<object>();
 
 /** A schema member looked up the way serde_json's `Value::get` does: only on objects, own keys only. */
 function member(schema: unknown, key: string): unknown {
@@ -53,13 +57,14 @@ function variantDefaultComment(schema: unknown, value: unknown): string {
  * Renders a JSON Schema as the TypeScript-like type openai-harmony writes into the `# Tools` section
  * (`type f = (_: <here>) => any;`). Only `oneOf`, `type`, `enum`, `items`, `properties`, `required`,
  * `description`, `title`, `examples`, `default` and `nullable` are read; everything else (`anyOf`,
- * `$ref`, `const`, ...) renders as `any`. Never throws: any JSON value is accepted.
+ * `$ref`, `const`, ...) renders as `any`. Any JSON value is accepted.
  *
  * Number defaults follow serde_json's display (see `json-display.ts`): a JSON `10.0` literal renders
  * as `10` because JavaScript cannot distinguish it from `10` after `JSON.parse`.
  *
  * @param schema - the JSON Schema (a tool's `parameters`).
  * @param indent - the indentation of the enclosing members; `''` for a tool's parameters.
+ * @throws {@link HarmonyRenderError} only for a JavaScript object graph that contains itself (not JSON).
  * @example
  * ```ts
  * jsonSchemaToTypeScript({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, '');
@@ -67,6 +72,19 @@ function variantDefaultComment(schema: unknown, value: unknown): string {
  * ```
  */
 export function jsonSchemaToTypeScript(schema: unknown, indent = ''): string {
+  if (typeof schema !== 'object' || schema === null) return renderSchema(schema, indent);
+  if (schemasInProgress.has(schema)) {
+    throw new HarmonyRenderError('cannot render a JSON Schema that contains itself (a cyclic object)');
+  }
+  schemasInProgress.add(schema);
+  try {
+    return renderSchema(schema, indent);
+  } finally {
+    schemasInProgress.delete(schema);
+  }
+}
+
+function renderSchema(schema: unknown, indent: string): string {
   const oneOf = member(schema, 'oneOf');
   if (Array.isArray(oneOf)) return renderTopLevelOneOf(oneOf, indent);
 
