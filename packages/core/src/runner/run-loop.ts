@@ -120,7 +120,7 @@ export async function executeRun(
           },
         );
       }
-      const promptTokens = [...prefix, ...assistantStart];
+      const promptTokens = prefix.concat(assistantStart);
       run.emit({ type: 'turn-start', runId, turn, promptTokens: promptTokens.length });
       const generation = await generate(run, settings, turn, promptTokens, remaining, signal);
       usage = addUsage(usage, generation.usage);

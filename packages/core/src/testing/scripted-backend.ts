@@ -85,7 +85,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
   const tokenizer = loadO200kHarmonyTokenizer();
   const steps = [...options.steps];
   const requests: BackendGenerateRequest[] = [];
-  let context: number[] = [];
+  // What a perfect KV cache would hold: the previous prompt plus the tokens generated after it.
+  let previousPrompt: readonly number[] = [];
+  let previousGenerated: number[] = [];
 
   return {
     specificationVersion: BACKEND_SPECIFICATION_VERSION,
@@ -118,9 +120,18 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
           : [...step.completion];
       const prompt = request.promptTokens;
       let cached = 0;
-      while (cached < prompt.length && cached < context.length && prompt[cached] === context[cached])
-        cached++;
-      context = [...prompt];
+      const shared = Math.min(prompt.length, previousPrompt.length);
+      while (cached < shared && prompt[cached] === previousPrompt[cached]) cached++;
+      if (cached === previousPrompt.length) {
+        const offset = cached;
+        while (cached < prompt.length && cached - offset < previousGenerated.length) {
+          if (prompt[cached] !== previousGenerated[cached - offset]) break;
+          cached++;
+        }
+      }
+      previousPrompt = prompt;
+      const generatedNow: number[] = [];
+      previousGenerated = generatedNow;
       const chunkSize = step.tokensPerChunk ?? 1;
       let generated = 0;
       let reason: 'stop' | 'length' | 'abort' = 'length';
@@ -145,7 +156,7 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
         }
         generated += chunk.length;
         // The stop token is not written to a KV cache; the rest of the output is.
-        context.push(...(stopped ? chunk.slice(0, -1) : chunk));
+        generatedNow.push(...(stopped ? chunk.slice(0, -1) : chunk));
         yield { type: 'tokens', tokens: chunk };
         if (stopped) {
           reason = 'stop';

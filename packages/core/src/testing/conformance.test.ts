@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_CHECKS, runBackendConformance } from './conformance.js';
+import { createScriptedBackend } from './scripted-backend.js';
+
+const answer = '<|channel|>final<|message|>Hello there, this is a scripted answer.<|return|>';
+
+describe('backend conformance suite', () => {
+  it('passes for the scripted backend', async () => {
+    const results = await runBackendConformance({
+      createBackend: () => createScriptedBackend({ steps: [{ completion: answer }, { completion: answer }] }),
+    });
+    expect(results.map((result) => result.name)).toEqual([...CONFORMANCE_CHECKS]);
+    expect(results.filter((result) => result.status !== 'passed')).toEqual([]);
+  });
+
+  it('catches a backend that drops the stop token and over-generates', async () => {
+    const results = await runBackendConformance({
+      createBackend: () => {
+        const inner = createScriptedBackend({ steps: [{ completion: answer }, { completion: answer }] });
+        return {
+          ...inner,
+          async *doGenerate(request) {
+            for await (const chunk of inner.doGenerate({ ...request, maxTokens: undefined })) {
+              if (chunk.type === 'tokens')
+                yield { type: 'tokens', tokens: chunk.tokens.filter((t) => t !== 200002) };
+              else yield chunk;
+            }
+          },
+        };
+      },
+    });
+    const failed = results.filter((result) => result.status === 'failed').map((result) => result.name);
+    expect(failed).toContain('yields-stop-token-last');
+    expect(failed).toContain('respects-max-tokens');
+    expect(failed).toContain('reports-usage');
+  });
+});
