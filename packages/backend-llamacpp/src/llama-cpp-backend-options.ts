@@ -1,0 +1,157 @@
+/**
+ * Options of a llama.cpp backend (one context and sequence on a loaded model), their defaults, and their
+ * resolution into a fully-filled internal form.
+ */
+
+import { type BackendGenerateRequest, ConfigurationError, type SamplingOptions } from '@harmony-agents/core';
+
+/** Returns a GBNF grammar (token elements `<[id]>` allowed, end-of-generation ids not) to sample a request under. */
+export type RequestGrammarSelector = (request: BackendGenerateRequest) => string | undefined;
+
+/** Options of {@link LlamaCppModel.createBackend}. */
+export interface LlamaCppBackendOptions {
+  /**
+   * Context size in tokens: the prompt plus everything generated must fit. gpt-oss-20b keeps, per token,
+   * 24 layers × 8 KV heads × 64 dims × 2 (K and V) × 2 bytes = 48 KiB with a full cache, so 8192 tokens cost
+   * 384 MiB next to the ~12 GiB of MXFP4 weights: it fits a 16 GB machine with room for the OS, and holds the
+   * system, developer and tool messages plus several tool rounds. Raise it on bigger machines (up to 131072).
+   * @defaultValue 8192
+   */
+  readonly contextSize?: number;
+  /**
+   * Tokens evaluated per batch while reading the prompt. On CPU, prefill throughput stops growing past a few
+   * hundred tokens per batch, while the compute buffer grows linearly with the batch (its logits rows alone
+   * are 201,088 × 4 bytes, 0.8 MiB, per token), so 256 keeps the buffer small at nearly full speed.
+   * @defaultValue 256
+   */
+  readonly batchSize?: number;
+  /**
+   * Threads evaluating tokens. Decoding on CPU is bound by memory bandwidth, which the physical cores saturate;
+   * extra hyper-threads only contend. Leave undefined for node-llama-cpp's count of math cores. Use 1 where
+   * other processes share a couple of cores (on a shared 2-core machine, 1 thread decoded faster than 2).
+   * @defaultValue node-llama-cpp's `llama.cpuMathCores`
+   */
+  readonly threads?: number;
+  /**
+   * Keep the sliding-window layers' full history in the KV cache. gpt-oss alternates 128-token sliding-window
+   * layers with full-attention ones; without a full cache, rewinding more than ~128 tokens (the runner drops
+   * analysis messages between turns) re-evaluates the prompt from a checkpoint instead of from the point where
+   * it changed. Costs 24 KiB per context token on gpt-oss-20b.
+   * @defaultValue true
+   */
+  readonly swaFullCache?: boolean;
+  /**
+   * Default sampling, overridden field by field by each request's `sampling`. OpenAI recommends temperature 1,
+   * top-p 1 and no top-k for gpt-oss. `seed` undefined means a new random seed per request.
+   * @defaultValue `{ temperature: 1, topP: 1, topK: 0 }`
+   */
+  readonly sampling?: SamplingOptions;
+  /**
+   * Constrain the arguments of tool calls to `request.constrainedTools` with grammars from their JSON Schemas.
+   * @defaultValue true
+   */
+  readonly constrainToolArguments?: boolean;
+  /**
+   * Chooses a GBNF grammar that a whole completion is sampled under, or undefined for none. While a request
+   * grammar is active, tool arguments are not constrained separately (the request grammar decides everything).
+   * Tests use it to script completions through the real engine; applications can force structured output.
+   * @defaultValue none
+   */
+  readonly grammarForRequest?: RequestGrammarSelector;
+  /**
+   * The `backendId` reported to the runner.
+   * @defaultValue 'llamacpp'
+   */
+  readonly backendId?: string;
+}
+
+/** {@link LlamaCppBackendOptions} with every default applied. */
+export interface ResolvedLlamaCppBackendOptions {
+  readonly contextSize: number;
+  readonly batchSize: number;
+  readonly threads: number | undefined;
+  readonly swaFullCache: boolean;
+  readonly sampling: Required<Omit<SamplingOptions, 'seed'>> & { readonly seed: number | undefined };
+  readonly constrainToolArguments: boolean;
+  readonly grammarForRequest: RequestGrammarSelector | undefined;
+  readonly backendId: string;
+}
+
+/** The defaults of {@link LlamaCppBackendOptions}, in one place. */
+export const LLAMA_CPP_BACKEND_DEFAULTS = {
+  contextSize: 8192,
+  batchSize: 256,
+  swaFullCache: true,
+  sampling: { temperature: 1, topP: 1, topK: 0 },
+  constrainToolArguments: true,
+  backendId: 'llamacpp',
+} as const;
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Validates and fills the backend options.
+ * @throws {@link ConfigurationError} for a non-positive size or thread count, or invalid sampling values.
+ */
+export function resolveLlamaCppBackendOptions(
+  options: LlamaCppBackendOptions = {},
+): ResolvedLlamaCppBackendOptions {
+  const contextSize = positiveInteger(
+    'contextSize',
+    options.contextSize,
+    LLAMA_CPP_BACKEND_DEFAULTS.contextSize,
+  );
+  const batchSize = positiveInteger(
+    'batchSize',
+    options.batchSize,
+    Math.min(LLAMA_CPP_BACKEND_DEFAULTS.batchSize, contextSize),
+  );
+  const threads = options.threads === undefined ? undefined : positiveInteger('threads', options.threads, 1);
+  return {
+    contextSize,
+    batchSize,
+    threads,
+    swaFullCache: options.swaFullCache ?? LLAMA_CPP_BACKEND_DEFAULTS.swaFullCache,
+    sampling: resolveSampling(options.sampling, {
+      ...LLAMA_CPP_BACKEND_DEFAULTS.sampling,
+      seed: undefined,
+    }),
+    constrainToolArguments:
+      options.constrainToolArguments ?? LLAMA_CPP_BACKEND_DEFAULTS.constrainToolArguments,
+    grammarForRequest: options.grammarForRequest,
+    backendId: options.backendId ?? LLAMA_CPP_BACKEND_DEFAULTS.backendId,
+  };
+}
+
+/**
+ * Applies `sampling` over `base`, field by field.
+ * @throws {@link ConfigurationError} for a negative temperature or top-k, a top-p outside [0, 1], or a non-integer seed.
+ */
+export function resolveSampling(
+  sampling: SamplingOptions | undefined,
+  base: ResolvedLlamaCppBackendOptions['sampling'],
+): ResolvedLlamaCppBackendOptions['sampling'] {
+  const resolved = {
+    temperature: sampling?.temperature ?? base.temperature,
+    topP: sampling?.topP ?? base.topP,
+    topK: sampling?.topK ?? base.topK,
+    seed: sampling?.seed ?? base.seed,
+  };
+  if (!(resolved.temperature >= 0))
+    throw new ConfigurationError(`temperature must be >= 0, got ${resolved.temperature}`);
+  if (!(resolved.topP >= 0 && resolved.topP <= 1))
+    throw new ConfigurationError(`topP must be in [0, 1], got ${resolved.topP}`);
+  if (!(Number.isInteger(resolved.topK) && resolved.topK >= 0)) {
+    throw new ConfigurationError(`topK must be an integer >= 0, got ${resolved.topK}`);
+  }
+  if (resolved.seed !== undefined && !Number.isInteger(resolved.seed)) {
+    throw new ConfigurationError(`seed must be an integer, got ${resolved.seed}`);
+  }
+  return resolved;
+}

@@ -1,0 +1,374 @@
+/**
+ * The harmony-agents backend on llama.cpp: one context sequence of a loaded gpt-oss model, generating tokens
+ * from the runner's prompt ids with KV-cache prefix reuse, stop-token handling and constrained tool arguments.
+ */
+
+import {
+  BACKEND_SPECIFICATION_VERSION,
+  type Backend,
+  type BackendCapabilities,
+  type BackendChunk,
+  BackendError,
+  type BackendGenerateRequest,
+  type BackendUsage,
+  ConfigurationError,
+  HARMONY_TOKENS,
+  isHarmonyAgentsError,
+} from '@harmony-agents/core';
+import {
+  DisposedError,
+  type LlamaContext,
+  type LlamaContextSequence,
+  LlamaGrammarEvaluationState,
+  type SequenceEvaluateOptions,
+} from 'node-llama-cpp';
+import { HarmonyHeaderTracker } from './harmony-header-tracker.js';
+import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
+import { resolveSampling } from './llama-cpp-backend-options.js';
+import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
+import { isAborted, toLlamaTokens } from './tokens.js';
+
+/** A generation's mutable bookkeeping. */
+interface GenerationProgress {
+  readonly started: number;
+  readonly meterAtStart: number;
+  firstTokenAt: number | undefined;
+  cachedPromptTokens: number;
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+}
+
+/**
+ * A {@link Backend} on one llama.cpp context sequence. Create it with `LlamaCppModel.createBackend()`; several
+ * backends (agents) can share one loaded model, each with its own context and KV cache. Generations on one
+ * backend run one at a time.
+ */
+export class LlamaCppBackend implements Backend {
+  /** {@inheritDoc Backend.specificationVersion} */
+  readonly specificationVersion = BACKEND_SPECIFICATION_VERSION;
+  /** {@inheritDoc Backend.backendId} */
+  readonly backendId: string;
+  /** {@inheritDoc Backend.capabilities} */
+  readonly capabilities: BackendCapabilities;
+  readonly #resources: LlamaCppModelResources;
+  readonly #options: ResolvedLlamaCppBackendOptions;
+  readonly #onDispose: (backend: LlamaCppBackend) => void;
+  #sequence: Promise<LlamaContextSequence> | undefined;
+  #context: LlamaContext | undefined;
+  #activeSequence: LlamaContextSequence | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #disposed = false;
+
+  /** @internal Use `LlamaCppModel.createBackend()`. */
+  constructor(
+    resources: LlamaCppModelResources,
+    options: ResolvedLlamaCppBackendOptions,
+    onDispose: (backend: LlamaCppBackend) => void,
+  ) {
+    this.#resources = resources;
+    this.#options = options;
+    this.#onDispose = onDispose;
+    this.backendId = options.backendId;
+    this.capabilities = {
+      constrainedToolArguments: options.constrainToolArguments,
+      promptCacheStatistics: true,
+      seededSampling: true,
+    };
+  }
+
+  /** The context size in tokens once the context exists (llama.cpp may round the requested size up). */
+  get contextSize(): number | undefined {
+    return this.#context?.contextSize;
+  }
+
+  /** The tokens currently held in this backend's KV cache (empty before the first generation). */
+  get cachedTokens(): readonly number[] {
+    const sequence = this.#activeSequence;
+    return sequence === undefined || sequence.disposed ? [] : sequence.contextTokens;
+  }
+
+  /**
+   * Creates the context now instead of on the first generation (about 0.1–1 s), e.g. to keep it out of the
+   * first generation's timings.
+   * @throws {@link BackendError} `disposed`, or `generation_failed` when the context cannot be created.
+   */
+  async initialize(): Promise<void> {
+    await this.#getSequence();
+  }
+
+  /** {@inheritDoc Backend.doGenerate} */
+  doGenerate(request: BackendGenerateRequest): AsyncIterable<BackendChunk> {
+    return this.#generateExclusively(request);
+  }
+
+  /** Frees the context and its KV cache. Generations in progress end with a `BackendError` of kind `disposed`. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#onDispose(this);
+    const context = this.#context;
+    this.#context = undefined;
+    if (context !== undefined && !context.disposed) await context.dispose();
+  }
+
+  /** Same as {@link LlamaCppBackend.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  async *#generateExclusively(request: BackendGenerateRequest): AsyncGenerator<BackendChunk> {
+    const previous = this.#queue;
+    let release: () => void = () => {};
+    this.#queue = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      await previous;
+      yield* this.#generate(request);
+    } finally {
+      release();
+    }
+  }
+
+  #assertUsable(): void {
+    if (this.#disposed) throw new BackendError('The llama.cpp backend was disposed', { kind: 'disposed' });
+    this.#resources.assertNotDisposed();
+  }
+
+  #getSequence(): Promise<LlamaContextSequence> {
+    this.#assertUsable();
+    if (this.#sequence === undefined) {
+      this.#sequence = this.#createSequence();
+      this.#sequence.catch(() => {
+        this.#sequence = undefined;
+      });
+    }
+    return this.#sequence;
+  }
+
+  async #createSequence(): Promise<LlamaContextSequence> {
+    const options = this.#options;
+    try {
+      const context = await this.#resources.model.createContext({
+        contextSize: options.contextSize,
+        batchSize: options.batchSize,
+        sequences: 1,
+        swaFullCache: options.swaFullCache,
+        failedCreationRemedy: false,
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      });
+      if (this.#disposed) {
+        await context.dispose();
+        throw new BackendError('The llama.cpp backend was disposed', { kind: 'disposed' });
+      }
+      this.#context = context;
+      this.#activeSequence = context.getSequence();
+      return this.#activeSequence;
+    } catch (error) {
+      if (isHarmonyAgentsError(error)) throw error;
+      throw new BackendError(`Could not create a llama.cpp context: ${String(error)}`, {
+        kind: 'generation_failed',
+        cause: error,
+      });
+    }
+  }
+
+  async *#generate(request: BackendGenerateRequest): AsyncGenerator<BackendChunk> {
+    const sequence = await this.#getSequence();
+    const prompt = this.#validatePrompt(request.promptTokens, sequence.contextSize);
+    const sampling = resolveSampling(request.sampling, this.#options.sampling);
+    const stopTokens = new Set(request.stopTokens);
+    const resources = this.#resources;
+    const progress: GenerationProgress = {
+      started: performance.now(),
+      meterAtStart: sequence.tokenMeter.usedInputTokens,
+      firstTokenAt: undefined,
+      cachedPromptTokens: 0,
+      evaluatedPromptTokens: 0,
+      generatedTokens: 0,
+    };
+    const finish = (reason: 'stop' | 'length' | 'abort'): BackendChunk => ({
+      type: 'finish',
+      reason,
+      usage: usageOf(prompt.length, progress),
+    });
+    // The last generated token is never evaluated, so at most contextSize - prompt tokens can be generated.
+    const limit = Math.min(
+      request.maxTokens ?? Number.POSITIVE_INFINITY,
+      sequence.contextSize - prompt.length,
+    );
+    if (limit <= 0) {
+      yield finish('length');
+      return;
+    }
+    if (isAborted(request.signal)) {
+      yield finish('abort');
+      return;
+    }
+
+    const tracker = HarmonyHeaderTracker.startingAfter(prompt, (tokens) => resources.decode(tokens));
+    let grammarState: LlamaGrammarEvaluationState | undefined;
+    let tokenBias = resources.noBias;
+    const requestGrammar = this.#options.grammarForRequest?.(request);
+    const constrainTools =
+      this.#options.constrainToolArguments &&
+      requestGrammar === undefined &&
+      request.constrainedTools.length > 0;
+    const constrainIfToolCall = async (): Promise<void> => {
+      const header = tracker.currentHeader;
+      if (!constrainTools || !tracker.atBodyStart || header === undefined) return;
+      const tool = request.constrainedTools.find((candidate) => candidate.recipient === header.recipient);
+      if (tool === undefined || (header.contentType !== undefined && !/json/iu.test(header.contentType)))
+        return;
+      const grammar = await resources.grammars.toolArguments(tool.parameters);
+      grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
+      tokenBias = resources.specialTokenBan;
+    };
+
+    try {
+      if (requestGrammar !== undefined) {
+        const grammar = await resources.grammars.request(requestGrammar);
+        grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
+      }
+      await constrainIfToolCall();
+      const reused = await this.#reusePrefix(sequence, prompt);
+      // Erasing can fall back to re-evaluating cached tokens from a checkpoint: those count as evaluated.
+      const reevaluated = sequence.tokenMeter.usedInputTokens - progress.meterAtStart;
+      progress.cachedPromptTokens = Math.max(0, reused - reevaluated);
+      const pending = prompt.slice(reused);
+      for (let start = 0; start < pending.length - 1; start += this.#options.batchSize) {
+        if (isAborted(request.signal)) {
+          progress.evaluatedPromptTokens = reevaluated + start;
+          yield finish('abort');
+          return;
+        }
+        const end = Math.min(start + this.#options.batchSize, pending.length - 1);
+        await sequence.evaluateWithoutGeneratingNewTokens(toLlamaTokens(pending.slice(start, end)));
+      }
+      const evaluateOptions: SequenceEvaluateOptions = {
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        // node-llama-cpp turns topK 0 into k = vocabulary size, which sorts all 201,088 candidates for every
+        // token (about 20 ms on CPU). Leaving topK out of the sampler disables it without sorting.
+        topK: sampling.topK === 0 ? (null as unknown as number) : sampling.topK,
+        seed: sampling.seed ?? Math.floor(Math.random() * 2 ** 32),
+        yieldEogToken: true,
+        grammarEvaluationState: () => grammarState,
+        tokenBias: () => tokenBias,
+      };
+      const iterator = sequence.evaluate(toLlamaTokens(pending.slice(-1)), evaluateOptions);
+      try {
+        let next = await iterator.next();
+        progress.firstTokenAt = performance.now();
+        progress.evaluatedPromptTokens = reevaluated + pending.length;
+        while (next.done !== true) {
+          const token = next.value;
+          progress.generatedTokens++;
+          if (resources.isEndOfGeneration(token)) {
+            yield { type: 'tokens', tokens: [this.#reportedStopToken(token, stopTokens, tracker)] };
+            yield finish('stop');
+            return;
+          }
+          yield { type: 'tokens', tokens: [token] };
+          if (stopTokens.has(token)) {
+            yield finish('stop');
+            return;
+          }
+          if (progress.generatedTokens >= limit) {
+            yield finish('length');
+            return;
+          }
+          if (isAborted(request.signal)) {
+            yield finish('abort');
+            return;
+          }
+          tracker.push(token);
+          await constrainIfToolCall();
+          next = await iterator.next();
+        }
+      } finally {
+        await iterator.return();
+      }
+      throw new BackendError('llama.cpp stopped sampling without an end-of-generation token', {
+        kind: 'generation_failed',
+      });
+    } catch (error) {
+      throw this.#wrapError(error);
+    }
+  }
+
+  #validatePrompt(promptTokens: readonly number[], contextSize: number): number[] {
+    if (promptTokens.length === 0) throw new ConfigurationError('promptTokens is empty');
+    const vocabularySize = this.#resources.vocabularySize;
+    for (const token of promptTokens) {
+      if (!Number.isInteger(token) || token < 0 || token >= vocabularySize) {
+        throw new ConfigurationError(
+          `Prompt token ${token} is not in the model's vocabulary (0..${vocabularySize - 1})`,
+        );
+      }
+    }
+    // llama.cpp keeps one cell free: a sequence holds at most contextSize - 1 evaluated tokens.
+    if (promptTokens.length > contextSize - 1) {
+      throw new BackendError(
+        `The prompt has ${promptTokens.length} tokens but the context holds ${contextSize - 1}; raise contextSize or shorten the conversation`,
+        { kind: 'context_overflow' },
+      );
+    }
+    return [...promptTokens];
+  }
+
+  /**
+   * Erases the cached tokens after the longest prefix shared with `prompt` and returns how many prompt tokens
+   * remain cached. The last prompt token is always evaluated again, since sampling needs its logits.
+   */
+  async #reusePrefix(sequence: LlamaContextSequence, prompt: readonly number[]): Promise<number> {
+    const shared = Math.min(
+      sequence.compareContextTokens(toLlamaTokens(prompt)).firstDifferentIndex,
+      prompt.length - 1,
+    );
+    if (shared < sequence.nextTokenIndex) {
+      await sequence.eraseContextTokenRanges([{ start: shared, end: sequence.nextTokenIndex }]);
+    }
+    return Math.min(shared, sequence.nextTokenIndex);
+  }
+
+  /**
+   * The token reported for an end-of-generation token. Harmony stops (`<|call|>`, `<|return|>`) and any stop
+   * token of the request are reported as sampled. Another one, i.e. `<|endoftext|>`, ends the message in
+   * progress: it is reported as `<|call|>` when that message has a recipient (a tool call) and as `<|return|>`
+   * otherwise, provided the request lists that token as a stop token.
+   */
+  #reportedStopToken(token: number, stopTokens: ReadonlySet<number>, tracker: HarmonyHeaderTracker): number {
+    if (stopTokens.has(token) || token === HARMONY_TOKENS.call || token === HARMONY_TOKENS.return)
+      return token;
+    const mapped =
+      tracker.currentHeader?.recipient === undefined ? HARMONY_TOKENS.return : HARMONY_TOKENS.call;
+    return stopTokens.has(mapped) ? mapped : token;
+  }
+
+  #wrapError(error: unknown): unknown {
+    if (isHarmonyAgentsError(error)) return error;
+    if (error instanceof DisposedError || this.#disposed) {
+      return new BackendError('The llama.cpp backend or model was disposed during generation', {
+        kind: 'disposed',
+        cause: error,
+      });
+    }
+    return new BackendError(`llama.cpp generation failed: ${String(error)}`, {
+      kind: 'generation_failed',
+      cause: error,
+    });
+  }
+}
+
+function usageOf(promptTokens: number, progress: GenerationProgress): BackendUsage {
+  const now = performance.now();
+  return {
+    promptTokens,
+    generatedTokens: progress.generatedTokens,
+    cachedPromptTokens: progress.cachedPromptTokens,
+    evaluatedPromptTokens: progress.evaluatedPromptTokens,
+    prefillMs: (progress.firstTokenAt ?? now) - progress.started,
+    decodeMs: progress.firstTokenAt === undefined ? 0 : now - progress.firstTokenAt,
+  };
+}

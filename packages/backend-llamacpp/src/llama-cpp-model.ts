@@ -1,0 +1,111 @@
+/**
+ * A gpt-oss model loaded into llama.cpp, shared by any number of backends (one per agent).
+ */
+
+import { BackendError, HARMONY_TOKENS } from '@harmony-agents/core';
+import { type Llama, type LlamaModel, TokenBias } from 'node-llama-cpp';
+import { GrammarCache } from './grammar-cache.js';
+import { LlamaCppBackend } from './llama-cpp-backend.js';
+import { type LlamaCppBackendOptions, resolveLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
+import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
+import type { GptOssModelFileInfo } from './model-file.js';
+import { toLlamaToken, toLlamaTokens } from './tokens.js';
+
+/**
+ * A loaded gpt-oss model. Create backends from it with {@link LlamaCppModel.createBackend}; dispose it when done.
+ *
+ * @example
+ * ```ts
+ * const model = await loadLlamaCppModel({ model: 'hf:ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf' });
+ * const researcher = model.createBackend();
+ * const writer = model.createBackend({ contextSize: 4096 });
+ * // ... run agents ...
+ * await model.dispose();
+ * ```
+ */
+export class LlamaCppModel {
+  /** The model file that was loaded. */
+  readonly path: string;
+  /** Facts from the model's GGUF header. */
+  readonly fileInfo: GptOssModelFileInfo;
+  /** The node-llama-cpp engine instance (for advanced use). */
+  readonly llama: Llama;
+  /** The node-llama-cpp model (for advanced use). */
+  readonly model: LlamaModel;
+  readonly #resources: LlamaCppModelResources;
+  readonly #backends = new Set<LlamaCppBackend>();
+  readonly #ownsLlama: boolean;
+  #disposed = false;
+
+  /** @internal Use `loadLlamaCppModel()`. */
+  constructor(options: {
+    readonly llama: Llama;
+    readonly model: LlamaModel;
+    readonly path: string;
+    readonly fileInfo: GptOssModelFileInfo;
+    readonly ownsLlama: boolean;
+  }) {
+    this.llama = options.llama;
+    this.model = options.model;
+    this.path = options.path;
+    this.fileInfo = options.fileInfo;
+    this.#ownsLlama = options.ownsLlama;
+    const model = options.model;
+    const vocabularySize = options.fileInfo.vocabularySize;
+    const isEndOfGeneration = (token: number): boolean => model.isEogToken(toLlamaToken(token));
+    const specialTokens: number[] = [];
+    for (let token = HARMONY_TOKENS.startOfText; token < vocabularySize; token++) {
+      if (!isEndOfGeneration(token)) specialTokens.push(token);
+    }
+    this.#resources = {
+      llama: options.llama,
+      model,
+      grammars: new GrammarCache(options.llama, isEndOfGeneration),
+      specialTokenBan: new TokenBias(model.tokenizer).set(toLlamaTokens(specialTokens), 'never'),
+      noBias: new TokenBias(model.tokenizer),
+      vocabularySize,
+      isEndOfGeneration,
+      decode: (tokens) => model.detokenize(toLlamaTokens(tokens), false),
+      assertNotDisposed: () => {
+        if (this.#disposed) throw new BackendError('The llama.cpp model was disposed', { kind: 'disposed' });
+      },
+    };
+  }
+
+  /** Number of token ids in the model's vocabulary (201,088 for gpt-oss). */
+  get vocabularySize(): number {
+    return this.#resources.vocabularySize;
+  }
+
+  /** Whether {@link LlamaCppModel.dispose} was called. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Creates a backend with its own context and KV cache (created on its first generation, or by `initialize()`).
+   * @throws {@link ConfigurationError} for invalid options; {@link BackendError} `disposed` after `dispose()`.
+   */
+  createBackend(options: LlamaCppBackendOptions = {}): LlamaCppBackend {
+    this.#resources.assertNotDisposed();
+    const backend = new LlamaCppBackend(this.#resources, resolveLlamaCppBackendOptions(options), (disposed) =>
+      this.#backends.delete(disposed),
+    );
+    this.#backends.add(backend);
+    return backend;
+  }
+
+  /** Disposes every backend, then the model (and the engine instance when `loadLlamaCppModel` created it). */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await Promise.all([...this.#backends].map((backend) => backend.dispose()));
+    await this.model.dispose();
+    if (this.#ownsLlama) await this.llama.dispose();
+  }
+
+  /** Same as {@link LlamaCppModel.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
