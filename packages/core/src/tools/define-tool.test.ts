@@ -307,8 +307,13 @@ describe('defineTool: definition checks', () => {
     expect(() => toolWith(null)).toThrow(/must be a zod object schema/);
   });
 
-  it('refuses zod 3 schemas with a clear message', () => {
+  it('refuses zod 3 schemas and other Standard Schema libraries with a clear message', () => {
     expect(() => toolWith(z3.object({ a: z3.string() }))).toThrow(/zod 3 schema\. Use zod 4/);
+    const otherLibrary = {
+      type: 'object',
+      '~standard': { version: 1, vendor: 'other', validate: () => ({ value: {} }) },
+    };
+    expect(() => toolWith(otherLibrary)).toThrow(/Standard Schema from a library other than zod 4/);
   });
 
   it('names the fields JSON cannot carry', () => {

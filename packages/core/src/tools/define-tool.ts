@@ -160,6 +160,11 @@ function prepareParameters(name: string, parameters: unknown): PreparedParameter
       `Tool "${name}": parameters is a zod 3 schema. Use zod 4 (install zod@^4, or import { z } from 'zod/v4' with zod 3.25+) or a JSON Schema object.`,
       { toolName: name },
     );
+  } else if (isRecord(parameters) && '~standard' in parameters) {
+    throw new ToolDefinitionError(
+      `Tool "${name}": parameters is a Standard Schema from a library other than zod 4; pass a zod 4 schema or its JSON Schema`,
+      { toolName: name },
+    );
   } else if (isRecord(parameters)) {
     jsonSchema = parameters;
     validate = (args) => validateJsonSchema(schema, args);
