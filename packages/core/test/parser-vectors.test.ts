@@ -170,7 +170,7 @@ describe('stream decoder over the well-formed vectors', () => {
     const expected = testCase.expected as Record<string, unknown>;
     return expected.messages !== undefined || expected.messages_derived !== undefined;
   });
-  const generationEnd = new Set([HARMONY_TOKENS.call, HARMONY_TOKENS.return]);
+  const generationEnd: ReadonlySet<number> = new Set([HARMONY_TOKENS.call, HARMONY_TOKENS.return]);
 
   it('covers the vectors with complete expected messages', () => {
     expect(wellFormed.length).toBeGreaterThanOrEqual(14);

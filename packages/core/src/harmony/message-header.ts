@@ -180,3 +180,40 @@ export function rustDebugString(text: string): string {
   }
   return `${out}"`;
 }
+
+/**
+ * openai-harmony's strict reading of a header that ended with `<|message|>`, as a value: the header,
+ * or the error the parser would throw (leftover words included).
+ */
+export function readHeaderStrictly(
+  text: string,
+  preset: Role | null,
+): ParsedMessageHeader | HarmonyParseError {
+  try {
+    const { header, remainingContent } = parseMessageHeaderText(text, preset, true);
+    if (remainingContent === null) return header;
+    return new HarmonyParseError(
+      `unexpected tokens remaining in message header: Some(${rustDebugString(remainingContent)})`,
+    );
+  } catch (error) {
+    if (error instanceof HarmonyParseError) return error;
+    throw error;
+  }
+}
+
+/** Whether two headers have the same fields. */
+export function sameHeader(a: ParsedMessageHeader, b: ParsedMessageHeader): boolean {
+  return (
+    a.role === b.role &&
+    a.name === b.name &&
+    a.recipient === b.recipient &&
+    a.channel === b.channel &&
+    a.contentType === b.contentType
+  );
+}
+
+/** A header as compact JSON, for messages. */
+export function describeHeader(header: ParsedMessageHeader): string {
+  const { role, name, recipient, channel, contentType } = header;
+  return JSON.stringify({ role, name, recipient, channel, contentType });
+}

@@ -7,92 +7,30 @@
 import { ConfigurationError, HarmonyParseError } from '../errors.js';
 import { ContentAccumulator } from './content-accumulator.js';
 import {
+  describeHeader,
   isRoleWord,
   type ParsedMessageHeader,
-  parseMessageHeaderText,
-  rustDebugString,
+  readHeaderStrictly,
+  sameHeader,
 } from './message-header.js';
 import { decodeTokensStrictly, type HarmonyParserEncoding, messageFromHeader } from './parser.js';
+
 import { HARMONY_TOKENS, SPECIAL_TOKENS } from './special-tokens.js';
+import type {
+  HarmonyStreamDecoderOptions,
+  MessageOpening,
+  StreamDecoderEvent,
+} from './stream-decoder-events.js';
 import type { O200kHarmonyTokenizer } from './tokenizer.js';
 import { type HeaderRoles, readMessageHeader, recoverHeaderWithoutMessage } from './tolerant-header.js';
-import type { Message, Role } from './types.js';
 
-/** Options of {@link HarmonyStreamDecoder}. */
-export interface HarmonyStreamDecoderOptions {
-  /**
-   * The role the prompt already opened (it ended with `<|start|>assistant`): the first sampled tokens
-   * are that message's header. `null`: the output starts with `<|start|>`. This role is also given
-   * to messages whose header names none.
-   * @defaultValue `'assistant'`
-   */
-  readonly role?: Role | null;
-}
+export type {
+  HarmonyStreamDecoderOptions,
+  MessageOpening,
+  StreamDecoderEvent,
+} from './stream-decoder-events.js';
 
-/** How a message began in the sampled stream. */
-export type MessageOpening =
-  /** The first message of a decoder created with a role: `<|start|>role` was in the prompt. */
-  | 'prompt'
-  /** A `<|start|>` token (not part of `tokens`) opened it. */
-  | 'start'
-  /** Nothing did: the decoder split it off (a `<|channel|>` in content, text after `<|end|>`). */
-  | 'none';
-
-/**
- * What {@link HarmonyStreamDecoder} reports. Per message: `message-start`, `content-delta`s, then
- * `message-end`; `parse-error`s come before the event they explain.
- */
-export type StreamDecoderEvent =
-  | {
-      /** A message header is complete; its content streams next. */
-      readonly type: 'message-start';
-      readonly role: Role;
-      /** The author's name, for tool authors (a model imitating a tool result). */
-      readonly name: string | null;
-      readonly channel: string | null;
-      readonly recipient: string | null;
-      readonly contentType: string | null;
-    }
-  | {
-      /** Text decoded from the latest content token (UTF-8 safe: never half a character). */
-      readonly type: 'content-delta';
-      readonly delta: string;
-      readonly channel: string | null;
-      readonly recipient: string | null;
-    }
-  | {
-      /** A message ended. */
-      readonly type: 'message-end';
-      /** The message (`content` is one text item; `name` only for tool authors). */
-      readonly message: Message;
-      /**
-       * The exact ids sampled for this message: from the token after its `<|start|>` (for an
-       * `opening` of `'prompt'`, from the first sampled token) through its terminator, if any.
-       */
-      readonly tokens: readonly number[];
-      /** `<|end|>`, `<|call|>`, `<|return|>` or `<|endoftext|>`; `null` when the message was cut off. */
-      readonly terminator: number | null;
-      /**
-       * `true` when the message is well-formed: ended by `<|end|>`, `<|call|>` or `<|return|>` and read
-       * without recovery, so openai-harmony's strict parser reads the opening plus `tokens` as exactly
-       * `message`. `false` when it was cut off, ended by `<|endoftext|>`, or recovered.
-       */
-      readonly complete: boolean;
-      /** How the message began; see {@link MessageOpening}. */
-      readonly opening: MessageOpening;
-    }
-  | {
-      /** The output was malformed. */
-      readonly type: 'parse-error';
-      /** What was wrong; openai-harmony's text when its strict parser fails the same way. */
-      readonly error: HarmonyParseError;
-      /**
-       * `true`: a message was recovered and follows (or just ended); `tokens` are its tokens read so far,
-       * also reported by its `message-end`. `false`: `tokens` were dropped and appear in no other event.
-       */
-      readonly recovered: boolean;
-      readonly tokens: readonly number[];
-    };
+import type { Role } from './types.js';
 
 type Phase = 'expect-start' | 'header' | 'content' | 'skip' | 'finished';
 
@@ -109,16 +47,6 @@ function isTerminator(token: number): boolean {
 
 function tokenName(token: number): string {
   return SPECIAL_TOKENS.get(token) ?? String(token);
-}
-
-function sameHeader(a: ParsedMessageHeader, b: ParsedMessageHeader): boolean {
-  return (
-    a.role === b.role &&
-    a.name === b.name &&
-    a.recipient === b.recipient &&
-    a.channel === b.channel &&
-    a.contentType === b.contentType
-  );
 }
 
 /**
@@ -356,38 +284,27 @@ export class HarmonyStreamDecoder {
     return { preset: this.#opening === 'start' ? null : this.#fallbackRole, fallback: this.#fallbackRole };
   }
 
-  // Decodes header tokens; an id outside the vocabulary makes the header unreadable.
-  #headerText(): string | HarmonyParseError {
+  // Decodes the header: `text` is null when an id is outside the vocabulary; invalid UTF-8 is decoded
+  // lossily but still reported as the strict parser's error.
+  #decodeHeader(): { readonly text: string | null; readonly error: HarmonyParseError | null } {
     try {
-      return decodeTokensStrictly(this.#tokenizer, this.#headerTokens);
-    } catch (error) {
-      if (!this.#headerTokens.every((token) => this.#tokenizer.isValidToken(token))) {
-        return new HarmonyParseError('could not decode header', { cause: error });
-      }
-      return this.#tokenizer.decode(this.#headerTokens);
+      return { text: decodeTokensStrictly(this.#tokenizer, this.#headerTokens), error: null };
+    } catch (cause) {
+      const error = new HarmonyParseError('could not decode header', { cause });
+      const readable = this.#headerTokens.every((token) => this.#tokenizer.isValidToken(token));
+      return { text: readable ? this.#tokenizer.decode(this.#headerTokens) : null, error };
     }
   }
 
   // Rule 5: strict reading first; the forgiving one when it fails or differs.
   #completeHeader(): void {
-    const text = this.#headerText();
-    if (text instanceof HarmonyParseError) {
-      this.#startSkipping(text);
+    const { text, error } = this.#decodeHeader();
+    if (text === null) {
+      this.#startSkipping(error!);
       return;
     }
     const roles = this.#roles();
-    let strict: ParsedMessageHeader | HarmonyParseError;
-    try {
-      const { header, remainingContent } = parseMessageHeaderText(text, roles.preset, true);
-      strict =
-        remainingContent === null
-          ? header
-          : new HarmonyParseError(
-              `unexpected tokens remaining in message header: Some(${rustDebugString(remainingContent)})`,
-            );
-    } catch (error) {
-      strict = error as HarmonyParseError;
-    }
+    const strict = error ?? readHeaderStrictly(text, roles.preset);
     const forgiving = readMessageHeader(text, roles);
     let header: ParsedMessageHeader;
     if (forgiving === null) {
@@ -431,13 +348,11 @@ export class HarmonyStreamDecoder {
   // Rule 4: the header ended without `<|message|>`.
   #recoverHeader(terminator: number | null): void {
     const ending = terminator === null ? '<|start|>' : tokenName(terminator);
-    const text = this.#headerTokens.length === 0 ? '' : this.#headerText();
-    const recovered = typeof text === 'string' ? recoverHeaderWithoutMessage(text, this.#roles()) : null;
+    const { text, error } =
+      this.#headerTokens.length === 0 ? { text: '', error: null } : this.#decodeHeader();
+    const recovered = text === null ? null : recoverHeaderWithoutMessage(text, this.#roles());
     if (recovered === null) {
-      this.#dropError =
-        text instanceof HarmonyParseError
-          ? text
-          : new HarmonyParseError(`Empty message header before ${ending}`);
+      this.#dropError = error ?? new HarmonyParseError(`Empty message header before ${ending}`);
       this.#drop();
       return;
     }
@@ -468,7 +383,11 @@ export class HarmonyStreamDecoder {
       message: messageFromHeader(header, text),
       tokens: this.#segment,
       terminator,
-      complete: terminator !== null && terminator !== HARMONY_TOKENS.endOfText && !this.#recovered,
+      complete:
+        terminator !== null &&
+        terminator !== HARMONY_TOKENS.endOfText &&
+        !this.#recovered &&
+        this.#opening !== 'none',
       opening: this.#opening,
     });
     this.#segment = [];
@@ -486,14 +405,4 @@ export class HarmonyStreamDecoder {
     this.#segment = [];
     this.#phase = 'expect-start';
   }
-}
-
-function describeHeader(header: ParsedMessageHeader): string {
-  return JSON.stringify({
-    role: header.role,
-    name: header.name,
-    recipient: header.recipient,
-    channel: header.channel,
-    contentType: header.contentType,
-  });
 }
