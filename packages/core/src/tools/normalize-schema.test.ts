@@ -883,6 +883,7 @@ describe('normalizeJsonSchemaForHarmony: hand-written JSON Schema', () => {
       type: ['string', 'integer', 'null'],
     });
     expect(normalize({ type: 'null' })).toEqual({ type: ['null'] });
+    expect(normalize({ anyOf: [{ type: 'integer' }, { type: 'number' }] })).toEqual({ type: 'number' });
   });
 
   it('splits a type list with structure into one variant per type', () => {

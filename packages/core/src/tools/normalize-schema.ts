@@ -9,6 +9,7 @@
 
 import { ToolDefinitionError } from '../errors.js';
 import type { JsonValue } from '../harmony/types.js';
+import { resolveJsonPointer } from './json-pointer.js';
 import {
   isJsonValue,
   isRecord,
@@ -16,50 +17,19 @@ import {
   jsonEqual,
   type UnknownRecord,
 } from './json-values.js';
+import { mergeSchemas } from './merge-schemas.js';
+import {
+  ANNOTATION_KEYWORDS,
+  ARRAY_KEYWORDS,
+  type MutableSchema,
+  NUMBER_KEYWORDS,
+  OBJECT_KEYWORDS,
+  orderKeys,
+  STRING_KEYWORDS,
+} from './schema-keywords.js';
 
 /** Inlining references can multiply a schema; past this many sub-schemas we give up. */
 const MAX_SCHEMA_NODES = 10_000;
-
-const STRING_KEYWORDS = [
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'contentEncoding',
-  'contentMediaType',
-];
-const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
-const OBJECT_KEYWORDS = [
-  'properties',
-  'required',
-  'additionalProperties',
-  'propertyNames',
-  'patternProperties',
-  'minProperties',
-  'maxProperties',
-];
-const ARRAY_KEYWORDS = ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains'];
-const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'examples']);
-
-/** Key order of normalized schemas (annotations that are rendered first come first). */
-const KEY_ORDER = [
-  'title',
-  'description',
-  'type',
-  'enum',
-  'nullable',
-  'oneOf',
-  ...OBJECT_KEYWORDS,
-  ...ARRAY_KEYWORDS,
-  ...STRING_KEYWORDS,
-  ...NUMBER_KEYWORDS,
-  'anyOf',
-  'not',
-  'default',
-  'examples',
-];
-
-type MutableSchema = { [key: string]: JsonValue };
 
 interface NormalizeState {
   readonly root: unknown;
@@ -142,7 +112,7 @@ function normalizeReference(
   state: NormalizeState,
   location: string,
 ): MutableSchema {
-  const target = resolvePointer(state.root, reference, location);
+  const target = resolveJsonPointer(state.root, reference, location);
   if (state.expanding.includes(reference)) {
     const description = node.description ?? (isRecord(target) ? target.description : undefined);
     return typeof description === 'string' ? { description } : {};
@@ -156,37 +126,6 @@ function normalizeReference(
   }
   const siblings = normalizeNode(omit(node, ['$ref']), state, location);
   return Object.keys(siblings).length === 0 ? resolved : mergeSchemas([resolved, siblings], location);
-}
-
-function resolvePointer(root: unknown, reference: string, location: string): unknown {
-  const fail = (why: string): never => {
-    throw new ToolDefinitionError(`Cannot resolve $ref "${reference}" at ${location}: ${why}`);
-  };
-  if (!reference.startsWith('#')) {
-    return fail('only local references ("#/...") are supported');
-  }
-  let pointer = '';
-  try {
-    pointer = decodeURIComponent(reference.slice(1));
-  } catch {
-    fail('invalid percent-encoding');
-  }
-  if (pointer === '') {
-    return root;
-  }
-  if (!pointer.startsWith('/')) {
-    return fail('anchors are not supported, use a JSON pointer');
-  }
-  let current = root;
-  for (const token of pointer.slice(1).split('/')) {
-    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
-    if ((Array.isArray(current) || isRecord(current)) && Object.hasOwn(current, key)) {
-      current = (current as UnknownRecord)[key];
-    } else {
-      fail('no such location');
-    }
-  }
-  return current;
 }
 
 function normalizeUnion(node: UnknownRecord, state: NormalizeState, location: string): MutableSchema {
@@ -237,7 +176,9 @@ function normalizeUnion(node: UnknownRecord, state: NormalizeState, location: st
     );
   }
   if (members.every((member) => Object.keys(member).length === 1 && member.type !== undefined)) {
-    const types = [...new Set(members.flatMap((member) => member.type as string | string[]))];
+    const listed = new Set(members.flatMap((member) => member.type as string | string[]));
+    // `integer | number` is just `number`.
+    const types = [...listed].filter((type) => type !== 'integer' || !listed.has('number'));
     return normalizeSingle(
       { ...annotations, type: allowsNull ? [...types, 'null'] : types },
       state,
@@ -508,91 +449,6 @@ function copyScalarKeywords(node: UnknownRecord, result: MutableSchema): void {
     // Draft-04 writes an exclusive bound as `minimum` plus `exclusiveMinimum: true`.
     result[node[exclusive] === true ? exclusive : bound] = value;
   }
-}
-
-/**
- * Merges already-normalized schemas that must all hold (`allOf`, a `$ref` with sibling keywords).
- * Later annotations win; properties merge recursively; bounds take the strictest value.
- */
-function mergeSchemas(parts: readonly MutableSchema[], location: string): MutableSchema {
-  const result: MutableSchema = {};
-  for (const part of parts) {
-    for (const [key, value] of Object.entries(part)) {
-      const existing = result[key];
-      result[key] = existing === undefined ? value : mergeKeyword(key, existing, value, location);
-    }
-  }
-  return orderKeys(result);
-}
-
-function mergeKeyword(key: string, left: JsonValue, right: JsonValue, location: string): JsonValue {
-  const conflict = (): never => {
-    throw new ToolDefinitionError(`Invalid JSON Schema at ${location}: allOf parts disagree on "${key}"`);
-  };
-  switch (key) {
-    case 'properties': {
-      const merged: MutableSchema = Object.fromEntries(Object.entries(left as MutableSchema));
-      for (const [name, schema] of Object.entries(right as MutableSchema)) {
-        const previous = merged[name];
-        merged[name] =
-          previous === undefined
-            ? schema
-            : mergeSchemas([previous as MutableSchema, schema as MutableSchema], location);
-      }
-      return merged;
-    }
-    case 'required':
-      return [...new Set([...(left as string[]), ...(right as string[])])];
-    case 'type': {
-      const leftTypes = typeof left === 'string' ? [left] : (left as string[]);
-      const rightTypes = typeof right === 'string' ? [right] : (right as string[]);
-      const common = leftTypes.flatMap((type) => {
-        if (rightTypes.includes(type)) {
-          return [type];
-        }
-        const integerMeetsNumber =
-          (type === 'integer' && rightTypes.includes('number')) ||
-          (type === 'number' && rightTypes.includes('integer'));
-        return integerMeetsNumber ? ['integer'] : [];
-      });
-      return common.length === 0 ? conflict() : common.length === 1 ? common[0]! : common;
-    }
-    case 'enum': {
-      const common = (left as JsonValue[]).filter((value) =>
-        (right as JsonValue[]).some((other) => jsonEqual(value, other)),
-      );
-      return common.length === 0 ? conflict() : common;
-    }
-    case 'minimum':
-    case 'exclusiveMinimum':
-    case 'minLength':
-    case 'minItems':
-    case 'minProperties':
-      return Math.max(left as number, right as number);
-    case 'maximum':
-    case 'exclusiveMaximum':
-    case 'maxLength':
-    case 'maxItems':
-    case 'maxProperties':
-      return Math.min(left as number, right as number);
-    case 'nullable':
-      return left === true && right === true;
-    case 'items':
-    case 'additionalProperties':
-      return left === false || right === false
-        ? false
-        : mergeSchemas([left as MutableSchema, right as MutableSchema], location);
-    default:
-      return ANNOTATION_KEYWORDS.has(key) ? right : left;
-  }
-}
-
-function orderKeys(schema: MutableSchema): MutableSchema {
-  const rank = (key: string): number => {
-    const index = KEY_ORDER.indexOf(key);
-    return index === -1 ? KEY_ORDER.length : index;
-  };
-  return Object.fromEntries(Object.entries(schema).sort(([left], [right]) => rank(left) - rank(right)));
 }
 
 function omit(record: UnknownRecord, keys: readonly string[]): UnknownRecord {
