@@ -359,7 +359,7 @@ async function generate(
     constrainedTools: settings.constrainToolArguments
       ? [...settings.router.functions.values()].map((tool) => ({
           recipient: `functions.${tool.name}`,
-          parameters: tool.parameters,
+          parameters: tool.jsonSchema ?? tool.parameters,
         }))
       : [],
   };
