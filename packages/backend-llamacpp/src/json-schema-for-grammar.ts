@@ -62,8 +62,7 @@ export function toGrammarJsonSchema(parameters: JsonValue | undefined): GbnfJson
   const converter = new SchemaConverter(rawDefinitions, definitions);
   for (const name of Object.keys(rawDefinitions)) converter.convertDefinition(name);
   let converted = converter.convert(root);
-  const isObjectRoot = converted.type === 'object' || Array.isArray(converted.oneOf);
-  if (!isObjectRoot) converted = { type: 'object', additionalProperties: true };
+  if (!isObjectSchema(converted)) converted = { type: 'object', additionalProperties: true };
   if (Object.keys(definitions).length > 0) converted.$defs = definitions;
   return converted as GbnfJsonSchema;
 }
@@ -199,6 +198,14 @@ class SchemaConverter {
     }
     return { oneOf: variants };
   }
+}
+
+/** Whether a converted schema only accepts objects (an object, or a `oneOf` of objects). */
+function isObjectSchema(schema: MutableGbnfSchema): boolean {
+  if (schema.type === 'object') return true;
+  return (
+    Array.isArray(schema.oneOf) && schema.oneOf.every((variant: MutableGbnfSchema) => isObjectSchema(variant))
+  );
 }
 
 function isLiteral(value: JsonValue): value is string | number | boolean | null {
