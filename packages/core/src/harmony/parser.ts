@@ -109,6 +109,11 @@ export function decodeTokensStrictly(tokenizer: O200kHarmonyTokenizer, tokens: r
  * an invalid sequence becomes U+FFFD; an id outside the vocabulary blocks decoding until the message
  * ends, where it and everything after it become one U+FFFD.
  *
+ * Headers are read as openai-harmony reads them, quirks included: a lone word after the role and
+ * channel is the recipient (`<|channel|>final <|constrain|>json` has recipient `<|constrain|>json` and
+ * no content type), names are only parsed for tool authors (`user:alice` is an unknown role), and
+ * after the first message the header must name its role. `HarmonyStreamDecoder` corrects these.
+ *
  * In non-strict mode a stop token inside the header of the **first** message of a parser created with
  * a role is recovered: the channel is kept and the remaining header words (whitespace collapsed to
  * single spaces) become the text. Other malformed headers are dropped silently in non-strict mode and

@@ -205,6 +205,14 @@ describe('HarmonyStreamDecoder recovery (each malformation real models produce)'
     });
   });
 
+  it('leaves arguments alone: [...] wrapping or a stray ] is the runner’s job', () => {
+    for (const args of ['[{"city": "Paris"}]', '{"city": "Paris"}]']) {
+      const events = run(`<|channel|>commentary to=functions.f <|constrain|>json<|message|>${args}<|call|>`);
+      expect(endsOf(events)[0]!.message.content).toEqual([{ type: 'text', text: args }]);
+      expect(endsOf(events)[0]!.complete).toBe(true);
+    }
+  });
+
   it('tool name polluted by a repeated channel', () => {
     const events = run(
       '<|channel|>commentary to=functions.get_weather<|channel|>commentary <|constrain|>json<|message|>{}<|call|>',

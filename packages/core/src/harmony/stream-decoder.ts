@@ -14,7 +14,6 @@ import {
   sameHeader,
 } from './message-header.js';
 import { decodeTokensStrictly, type HarmonyParserEncoding, messageFromHeader } from './parser.js';
-
 import { HARMONY_TOKENS, SPECIAL_TOKENS } from './special-tokens.js';
 import type {
   HarmonyStreamDecoderOptions,
@@ -23,14 +22,13 @@ import type {
 } from './stream-decoder-events.js';
 import type { O200kHarmonyTokenizer } from './tokenizer.js';
 import { type HeaderRoles, readMessageHeader, recoverHeaderWithoutMessage } from './tolerant-header.js';
+import type { Role } from './types.js';
 
 export type {
   HarmonyStreamDecoderOptions,
   MessageOpening,
   StreamDecoderEvent,
 } from './stream-decoder-events.js';
-
-import type { Role } from './types.js';
 
 type Phase = 'expect-start' | 'header' | 'content' | 'skip' | 'finished';
 
@@ -119,14 +117,18 @@ export class HarmonyStreamDecoder {
    */
   push(token: number): readonly StreamDecoderEvent[] {
     if (this.#ended) throw new ConfigurationError('HarmonyStreamDecoder.push() called after end()');
-    if (this.#phase === 'content' && !isTerminator(token) && token !== HARMONY_TOKENS.start) {
-      if (token !== HARMONY_TOKENS.channel) {
-        this.#segment.push(token);
-        const delta = this.#content.push(token);
-        if (delta === null) return NO_EVENTS;
-        const header = this.#header!;
-        return [{ type: 'content-delta', delta, channel: header.channel, recipient: header.recipient }];
-      }
+    // Fast path: an ordinary content token.
+    if (
+      this.#phase === 'content' &&
+      !isTerminator(token) &&
+      token !== HARMONY_TOKENS.start &&
+      token !== HARMONY_TOKENS.channel
+    ) {
+      this.#segment.push(token);
+      const delta = this.#content.push(token);
+      if (delta === null) return NO_EVENTS;
+      const header = this.#header!;
+      return [{ type: 'content-delta', delta, channel: header.channel, recipient: header.recipient }];
     }
     this.#step(token);
     return this.#takeEvents();
