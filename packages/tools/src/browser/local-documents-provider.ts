@@ -81,6 +81,17 @@ interface ResolvedOptions {
 }
 
 const SNIPPET_LENGTH = 200;
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+/** Words for the index and queries; `snake_case` identifiers are kept whole and also split. */
+function tokenize(text: string): string[] {
+  const words: string[] = [];
+  for (const [word] of text.matchAll(WORD)) {
+    words.push(word);
+    if (word.includes('_')) words.push(...word.split('_').filter((part) => part !== ''));
+  }
+  return words;
+}
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 function isInside(parent: string, child: string): boolean {
@@ -305,6 +316,7 @@ class LocalDocuments implements LocalDocumentsProvider {
     }
     const search = new MiniSearch<IndexedDocument>({
       fields: ['title', 'text'],
+      tokenize,
       extractField: (document, field) =>
         field === 'text' ? stripLinks(document.text) : document[field as keyof IndexedDocument],
     });
