@@ -15,7 +15,8 @@ const tokenTextCaches = new WeakMap<O200kHarmonyTokenizer, (string | false | und
 function tokenTextCache(tokenizer: O200kHarmonyTokenizer): (string | false | undefined)[] {
   let cache = tokenTextCaches.get(tokenizer);
   if (cache === undefined) {
-    cache = [];
+    // Filled up front so V8 keeps fast (non-dictionary) elements for ~200k ids.
+    cache = new Array<string | false | undefined>(tokenizer.vocabularySize).fill(undefined);
     tokenTextCaches.set(tokenizer, cache);
   }
   return cache;
