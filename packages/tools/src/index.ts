@@ -33,3 +33,28 @@ export type {
 export { isPageFetcher } from './browser/search-provider.js';
 export type { TextToPageOptions } from './browser/text-to-page.js';
 export { markdownToPage, textToPage } from './browser/text-to-page.js';
+
+// everyday function tools
+export type { CalculatorLimits, CalculatorResult, CalculatorToolOptions } from './calculator-tool.js';
+export { createCalculatorTool, evaluateExpression } from './calculator-tool.js';
+export type { CurrentTime, CurrentTimeToolOptions } from './current-time-tool.js';
+export { canonicalTimeZone, createCurrentTimeTool, describeInstant } from './current-time-tool.js';
+export type {
+  DirectoryEntry,
+  DirectoryListing,
+  ListDirectoryToolOptions,
+  ReadFileToolOptions,
+} from './file-tools.js';
+export {
+  createListDirectoryTool,
+  createReadFileTool,
+  readTextFileInsideRoot,
+  resolveInsideRoot,
+} from './file-tools.js';
+export type { HttpFetchToolOptions } from './http-fetch-tool.js';
+export { createHttpFetchTool } from './http-fetch-tool.js';
+
+// python: gpt-oss's built-in Python tool (Pyodide in a worker)
+export type { PythonMount } from './python-mounts.js';
+export type { PythonTool, PythonToolOptions } from './python-tool.js';
+export { createPythonTool, PYTHON_DEFAULT_TIMEOUT_MS, pythonToolDescription } from './python-tool.js';

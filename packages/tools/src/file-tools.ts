@@ -1,0 +1,238 @@
+/**
+ * Read-only file tools confined to one folder: `read_file` and `list_directory`. A requested path must
+ * be relative, must not contain `..`, and its real path (symbolic links resolved with `fs.realpath`)
+ * must stay inside the real path of the root. Files must be UTF-8 text under a size limit.
+ */
+
+import { constants } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, sep, win32 } from 'node:path';
+import {
+  ConfigurationError,
+  defineTool,
+  type FunctionTool,
+  ToolInputRejectedError,
+} from '@harmony-agents/core';
+import { z } from 'zod';
+
+/** Options of {@link createReadFileTool}. */
+export interface ReadFileToolOptions {
+  /** The folder the model may read from; nothing outside it is reachable. */
+  readonly root: string;
+  /**
+   * Largest file returned, in bytes; larger files are refused.
+   * @defaultValue 262144 (256 KiB)
+   */
+  readonly maxBytes?: number;
+  /**
+   * The tool's name, as the model calls it (`functions.<name>`).
+   * @defaultValue `'read_file'`
+   */
+  readonly name?: string;
+}
+
+/** Options of {@link createListDirectoryTool}. */
+export interface ListDirectoryToolOptions {
+  /** The folder the model may list; nothing outside it is reachable. */
+  readonly root: string;
+  /**
+   * Most entries returned per listing (sorted by name); the rest is counted.
+   * @defaultValue 200
+   */
+  readonly maxEntries?: number;
+  /**
+   * The tool's name, as the model calls it (`functions.<name>`).
+   * @defaultValue `'list_directory'`
+   */
+  readonly name?: string;
+}
+
+/** One entry of a listing. */
+export interface DirectoryEntry {
+  readonly name: string;
+  /** `symlink` entries are not followed; reading through one works only if it stays inside the root. */
+  readonly type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Size in bytes, for files. */
+  readonly size?: number;
+}
+
+/** What `list_directory` returns. */
+export interface DirectoryListing {
+  /** The listed path relative to the root (`.` for the root). */
+  readonly path: string;
+  readonly entries: readonly DirectoryEntry[];
+  /** Entries left out because of `maxEntries`. */
+  readonly omitted: number;
+}
+
+function reject(message: string, reason: string): ToolInputRejectedError {
+  return new ToolInputRejectedError(message, { reason });
+}
+
+function checkRoot(tool: string, root: unknown): string {
+  if (typeof root !== 'string' || root === '') {
+    throw new ConfigurationError(`${tool}: root must be a folder path`);
+  }
+  return root;
+}
+
+function checkPositive(tool: string, name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(`${tool}: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** The path's segments, after refusing absolute paths, `..` and NUL bytes. `''` and `.` mean the root. */
+function relativeSegments(requested: string): string[] {
+  if (requested.includes('\0')) throw reject('The path contains a NUL byte', 'invalid_path');
+  if (isAbsolute(requested) || win32.isAbsolute(requested) || /^[A-Za-z]:/.test(requested)) {
+    throw reject(
+      `Absolute paths are not allowed ("${requested}"); give a path relative to the root folder`,
+      'absolute_path',
+    );
+  }
+  const segments = requested.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.');
+  if (segments.includes('..')) {
+    throw reject(`".." is not allowed in paths ("${requested}")`, 'parent_segment');
+  }
+  return segments;
+}
+
+/**
+ * Resolves `requested` inside `root`, following symbolic links, and checks the result stays inside.
+ * @returns the real path and the path relative to the root, with `/` separators.
+ * @throws {@link ToolInputRejectedError} `absolute_path`, `parent_segment`, `invalid_path`, `not_found`
+ * or `outside_root`.
+ */
+export async function resolveInsideRoot(
+  root: string,
+  requested: string,
+): Promise<{ real: string; relative: string }> {
+  const segments = relativeSegments(requested);
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (error) {
+    throw new ConfigurationError(`The root folder ${root} does not exist or cannot be read`, {
+      cause: error,
+    });
+  }
+  const relative = segments.length === 0 ? '.' : segments.join('/');
+  let real: string;
+  try {
+    real = await realpath(join(realRoot, ...segments));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw reject(`No such file or folder: ${relative}`, 'not_found');
+    throw reject(`Cannot access ${relative} (${String(code ?? error)})`, 'not_accessible');
+  }
+  if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : `${realRoot}${sep}`)) {
+    throw reject(`${relative} leads outside the allowed folder (through a symbolic link)`, 'outside_root');
+  }
+  return { real, relative };
+}
+
+/** Reads at most `maxBytes + 1` bytes, so a file that grows after the size check cannot flood memory. */
+async function readCapped(path: string, maxBytes: number): Promise<Uint8Array> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const buffer = new Uint8Array(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads a UTF-8 text file inside `root`.
+ * @throws {@link ToolInputRejectedError} as {@link resolveInsideRoot}, and `not_a_file`, `too_large`
+ * or `binary_file` (NUL bytes or invalid UTF-8).
+ */
+export async function readTextFileInsideRoot(
+  root: string,
+  requested: string,
+  maxBytes: number,
+): Promise<string> {
+  const { real, relative } = await resolveInsideRoot(root, requested);
+  const stats = await stat(real);
+  if (!stats.isFile()) throw reject(`${relative} is not a regular file`, 'not_a_file');
+  if (stats.size > maxBytes) {
+    throw reject(`${relative} is too large (${stats.size} bytes, limit ${maxBytes})`, 'too_large');
+  }
+  const bytes = await readCapped(real, maxBytes);
+  if (bytes.length > maxBytes)
+    throw reject(`${relative} is too large (limit ${maxBytes} bytes)`, 'too_large');
+  if (bytes.includes(0)) throw reject(`${relative} is a binary file (it contains NUL bytes)`, 'binary_file');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw reject(`${relative} is not UTF-8 text`, 'binary_file');
+  }
+}
+
+/**
+ * Creates a `read_file` function tool: returns the text of a UTF-8 file inside `root`.
+ * @throws {@link ConfigurationError} for a missing root or an invalid `maxBytes`.
+ */
+export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<{ path: string }, string> {
+  const tool = 'createReadFileTool';
+  const root = checkRoot(tool, options.root);
+  const maxBytes = checkPositive(tool, 'maxBytes', options.maxBytes ?? 256 * 1024);
+  return defineTool({
+    name: options.name ?? 'read_file',
+    description: `Reads a UTF-8 text file (at most ${maxBytes} bytes) from the workspace folder.`,
+    parameters: z.object({
+      path: z.string().max(4096).describe('Path relative to the workspace folder, e.g. "docs/notes.md"'),
+    }),
+    execute: ({ path }) => readTextFileInsideRoot(root, path, maxBytes),
+  });
+}
+
+/**
+ * Creates a `list_directory` function tool: lists a folder inside `root` (name, type, size), sorted
+ * by name, at most `maxEntries` entries.
+ * @throws {@link ConfigurationError} for a missing root or an invalid `maxEntries`.
+ */
+export function createListDirectoryTool(
+  options: ListDirectoryToolOptions,
+): FunctionTool<{ path?: string | undefined }, DirectoryListing> {
+  const tool = 'createListDirectoryTool';
+  const root = checkRoot(tool, options.root);
+  const maxEntries = checkPositive(tool, 'maxEntries', options.maxEntries ?? 200);
+  return defineTool({
+    name: options.name ?? 'list_directory',
+    description: 'Lists the files and folders of a folder in the workspace.',
+    parameters: z.object({
+      path: z
+        .string()
+        .max(4096)
+        .optional()
+        .describe('Folder path relative to the workspace folder; omit for the workspace folder itself'),
+    }),
+    execute: async ({ path }) => {
+      const { real, relative } = await resolveInsideRoot(root, path ?? '.');
+      if (!(await stat(real)).isDirectory()) throw reject(`${relative} is not a folder`, 'not_a_directory');
+      const entries = await readdir(real, { withFileTypes: true });
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const shown = entries.slice(0, maxEntries);
+      const described = await Promise.all(
+        shown.map(async (entry): Promise<DirectoryEntry> => {
+          if (entry.isSymbolicLink()) return { name: entry.name, type: 'symlink' };
+          if (entry.isDirectory()) return { name: entry.name, type: 'directory' };
+          if (entry.isFile())
+            return { name: entry.name, type: 'file', size: (await stat(join(real, entry.name))).size };
+          return { name: entry.name, type: 'other' };
+        }),
+      );
+      return { path: relative, entries: described, omitted: entries.length - shown.length };
+    },
+  });
+}
