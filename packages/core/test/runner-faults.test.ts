@@ -258,6 +258,26 @@ describe('events', () => {
   });
 });
 
+describe('tool-call event', () => {
+  it('fires before the tool runs', async () => {
+    const seenBeforeExecute: string[] = [];
+    let current: ReturnType<ReturnType<typeof createAgent>['run']> | undefined;
+    const probe = defineTool({
+      name: 'probe',
+      description: 'Records the events seen so far.',
+      parameters: z.object({}),
+      execute: () => {
+        seenBeforeExecute.push(...(current?.events.map((event) => event.type) ?? []));
+        return 'ok';
+      },
+    });
+    const { agent } = agentWith([scriptToolCall('probe', {}), scriptFinal('done')], { tools: [probe] });
+    current = agent.run('Probe');
+    await current;
+    expect(seenBeforeExecute.at(-1)).toBe('tool-call');
+  });
+});
+
 describe('malformed model output', () => {
   it.each([
     [

@@ -173,18 +173,19 @@ export async function executeRun(
           contentType: entry.message.contentType ?? null,
           rawArguments: textOf(entry.message),
         };
-        const outcome = await executor.execute(call, signal);
-        run.emit({
-          type: 'tool-call',
-          runId,
-          turn,
-          callId: call.callId,
-          recipient: call.recipient,
-          toolName: outcome.toolName,
-          arguments: outcome.arguments,
-          rawArguments: call.rawArguments,
-          channel: call.channel,
-        });
+        const outcome = await executor.execute(call, signal, (toolName, args) =>
+          run.emit({
+            type: 'tool-call',
+            runId,
+            turn,
+            callId: call.callId,
+            recipient: call.recipient,
+            toolName,
+            arguments: args,
+            rawArguments: call.rawArguments,
+            channel: call.channel,
+          }),
+        );
         const resultEntry: ConversationEntry = { message: outcome.message };
         if (outcome.type === 'result') {
           run.emit({

@@ -116,18 +116,30 @@ export class ToolExecutor {
   }
 
   /**
-   * Executes one call. Failures become an `error` outcome (the caller reports or throws it);
-   * only an abort of the run throws ({@link RunAbortedError}).
+   * Executes one call. `announce` is called once, with the tool's name and the parsed arguments (or
+   * the raw text when they are invalid), before the tool runs or the failure is returned. Failures
+   * become an `error` outcome (the caller reports or throws it); only an abort of the run throws
+   * ({@link RunAbortedError}).
    */
-  async execute(call: PendingToolCall, signal: AbortSignal): Promise<ToolCallOutcome> {
+  async execute(
+    call: PendingToolCall,
+    signal: AbortSignal,
+    announce: (toolName: string, args: unknown) => void,
+  ): Promise<ToolCallOutcome> {
     const target = route(this.#router, call.recipient);
     const toolName = target?.kind === 'function' ? target.name : call.recipient;
     const errorOptions = { recipient: call.recipient, callId: call.callId };
+    let announced = false;
+    const announceOnce = (args: unknown) => {
+      if (!announced) announce(toolName, args);
+      announced = true;
+    };
     const fail = (
       kind: ToolErrorKind,
       error: ToolCallError,
       args: unknown,
     ): Extract<ToolCallOutcome, { type: 'error' }> => {
+      announceOnce(args);
       const output = formatToolError(error);
       return {
         type: 'error',
@@ -197,6 +209,7 @@ export class ToolExecutor {
     }
 
     const timeoutMs = target.tool.timeoutMs ?? this.#settings.defaultTimeoutMs;
+    announceOnce(args);
     const started = performance.now();
     try {
       const result = await runWithTimeout(signal, timeoutMs, (toolSignal) => {
