@@ -7,7 +7,7 @@
  */
 
 import { statSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, PageFetchError, ToolInputRejectedError } from '@harmony-agents/core';
 import MiniSearch from 'minisearch';
@@ -274,7 +274,15 @@ class LocalDocuments implements LocalDocumentsProvider {
     if (!isInside(realRoot, real)) {
       throw rejected(`\`${relativePath}\` links outside the documents folder`, 'outside_root');
     }
-    const stats = await stat(real);
+    const unreadable = (error: unknown) =>
+      new PageFetchError(`Cannot read \`${relativePath}\``, {
+        url: this.urlOf(relativePath),
+        reason: 'unreadable',
+        cause: error,
+      });
+    const stats = await stat(real).catch((error: unknown) => {
+      throw unreadable(error);
+    });
     if (!stats.isFile()) {
       throw new PageFetchError(`No document \`${relativePath}\``, {
         url: this.urlOf(relativePath),
@@ -287,7 +295,10 @@ class LocalDocuments implements LocalDocumentsProvider {
         'too_large',
       );
     }
-    return decodeText(await readFile(real), relativePath);
+    const bytes = await readFile(real).catch((error: unknown) => {
+      throw unreadable(error);
+    });
+    return decodeText(bytes, relativePath);
   }
 
   #loadIndex(): Promise<{ search: MiniSearch<IndexedDocument>; documents: IndexedDocument[] }> {
@@ -330,16 +341,17 @@ class LocalDocuments implements LocalDocumentsProvider {
     const files: string[] = [];
     const visited = new Set<string>([realRoot]);
     const walk = async (directory: string, prefix: string): Promise<void> => {
-      const entries = await readdir(directory);
+      // An unreadable subfolder is skipped; an unreadable root fails the search.
+      const entries = await readdir(directory).catch((error: unknown) => {
+        if (directory === this.root) throw error;
+        return [];
+      });
       for (const name of entries.sort()) {
         if (name.startsWith('.') || name === 'node_modules') continue;
         const full = path.join(directory, name);
         const relative = prefix === '' ? name : `${prefix}/${name}`;
-        let real = full;
-        if ((await lstat(full)).isSymbolicLink()) {
-          real = await realpath(full).catch(() => '');
-          if (real === '' || !isInside(realRoot, real)) continue;
-        }
+        const real = await realpath(full).catch(() => '');
+        if (real === '' || !isInside(realRoot, real)) continue;
         const stats = await stat(real).catch(() => undefined);
         if (stats?.isDirectory()) {
           if (visited.has(real)) continue;

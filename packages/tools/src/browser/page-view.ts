@@ -14,7 +14,7 @@ export interface ViewPage {
   readonly url: string;
   /** The title shown in the header. */
   readonly title: string;
-  /** The full text; display lines are derived from it with {@link wrapLines}. */
+  /** The full text; display lines are derived from it with `wrapLines`. */
   readonly text: string;
   /** Link targets by link id. */
   readonly links: readonly string[];

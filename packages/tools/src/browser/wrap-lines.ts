@@ -97,7 +97,7 @@ function wrapLine(line: string, width: number): string[] {
 /**
  * Splits text into display lines: on `\n`, then each line wrapped at `width` code points. Empty
  * lines are kept, so the result is never empty.
- * @defaultValue width: {@link PAGE_LINE_WIDTH}
+ * @param width - the maximum line length in code points; {@link PAGE_LINE_WIDTH} unless given.
  */
 export function wrapLines(text: string, width: number = PAGE_LINE_WIDTH): string[] {
   return text.split('\n').flatMap((line) => (line === '' ? [''] : wrapLine(line, width)));
