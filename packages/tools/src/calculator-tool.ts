@@ -46,6 +46,7 @@ export interface CalculatorToolOptions extends CalculatorLimits {
 
 /** What the calculator tool returns. */
 export interface CalculatorResult {
+  /** The expression as the model wrote it. */
   readonly expression: string;
   /** The value, rounded to 15 significant digits to hide binary floating-point noise. */
   readonly result: number;

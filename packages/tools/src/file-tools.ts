@@ -49,6 +49,7 @@ export interface ListDirectoryToolOptions {
 
 /** One entry of a listing. */
 export interface DirectoryEntry {
+  /** The entry's name inside the listed folder. */
   readonly name: string;
   /** `symlink` entries are not followed; reading through one works only if it stays inside the root. */
   readonly type: 'file' | 'directory' | 'symlink' | 'other';
@@ -60,6 +61,7 @@ export interface DirectoryEntry {
 export interface DirectoryListing {
   /** The listed path relative to the root (`.` for the root). */
   readonly path: string;
+  /** The entries shown, sorted by name. */
   readonly entries: readonly DirectoryEntry[];
   /** Entries left out because of `maxEntries`. */
   readonly omitted: number;

@@ -24,7 +24,9 @@ export interface PythonMount {
 
 /** A mount read from the host, ready to be sent to the worker. */
 export interface PythonMountData {
+  /** Where the copy appears inside the sandbox. */
   readonly path: string;
+  /** Whether the copy gets modes 0444/0555. */
   readonly readOnly: boolean;
   /** Folder paths relative to the mount, parents before children. */
   readonly directories: readonly string[];

@@ -10,9 +10,13 @@ import { PYTHON_WORKER_SOURCE } from './python-worker-source.js';
 
 /** Options of the Python runtime inside the worker (see `python-runtime-source.ts`). */
 export interface PythonRuntimeOptions {
+  /** Keep the namespace between cells. */
   readonly stateful: boolean;
+  /** Cap on `stdout` + `stderr` characters per cell. */
   readonly max_output_characters: number;
+  /** Cap on a traceback's characters (its end is kept). */
   readonly max_traceback_characters: number;
+  /** Top-level module names the cell may not import. */
   readonly blocked_modules: readonly string[];
 }
 
@@ -22,11 +26,17 @@ export interface PythonSessionSettings {
   readonly pyodideModuleUrl: string;
   /** Directory holding `pyodide.asm.wasm` and `python_stdlib.zip`, with a trailing separator. */
   readonly indexPath: string;
+  /** Cap on WebAssembly memory growth, in bytes. */
   readonly memoryLimitBytes: number;
+  /** The worker's `resourceLimits.maxOldGenerationSizeMb`. */
   readonly heapLimitMb: number;
+  /** How long loading Pyodide may take. */
   readonly startupTimeoutMs: number;
+  /** The Python runtime (`PYTHON_RUNTIME_SOURCE`). */
   readonly runtimeSource: string;
+  /** Options passed to the runtime's `create_runtime`. */
   readonly runtimeOptions: PythonRuntimeOptions;
+  /** Host folders, already read, to copy into the in-memory file system. */
   readonly mounts: readonly PythonMountData[];
   /** A memory snapshot of a freshly loaded interpreter to start from, if one was taken. */
   readonly snapshot: Uint8Array | undefined;
@@ -37,7 +47,9 @@ export interface PythonSessionSettings {
 
 /** The text a cell produced, split by stream. */
 export interface PythonCellOutput {
+  /** What the cell printed, and the value of its last expression. */
   readonly stdout: string;
+  /** What the cell wrote to `sys.stderr`. */
   readonly stderr: string;
   /** The traceback of an uncaught exception, if any. */
   readonly traceback: string;
@@ -45,7 +57,7 @@ export interface PythonCellOutput {
   readonly droppedCharacters: number;
 }
 
-/** How a cell ended. */
+/** How a cell ended: normally (exceptions included), at the timeout, in a crash of the worker, or aborted. */
 export type PythonCellOutcome =
   | ({ readonly type: 'completed' } & PythonCellOutput)
   | ({ readonly type: 'timeout'; readonly timeoutMs: number } & PythonCellOutput)
@@ -53,7 +65,11 @@ export type PythonCellOutcome =
   | ({ readonly type: 'aborted'; readonly reason: unknown } & PythonCellOutput);
 
 /** Why a session could not start. */
-export type PythonStartFailure = { readonly type: 'failed'; readonly message: string };
+export type PythonStartFailure = {
+  readonly type: 'failed';
+  /** What went wrong, e.g. `Pyodide did not start within 60000 ms`. */
+  readonly message: string;
+};
 
 /** Messages the worker posts (see `python-worker-source.ts`). */
 type WorkerMessage =
@@ -73,8 +89,6 @@ interface ActiveCell {
   finish(outcome: PythonCellOutcome): void;
 }
 
-const DIAGNOSTIC_CHARACTERS = 2000;
-
 /** A Pyodide worker and the cell it is running. */
 export class PythonSession {
   readonly #settings: PythonSessionSettings;
@@ -82,7 +96,6 @@ export class PythonSession {
   #ready: Promise<PythonStartFailure | undefined> | undefined;
   #cell: ActiveCell | undefined;
   #nextId = 1;
-  #diagnostics = '';
   #exited = false;
 
   constructor(settings: PythonSessionSettings) {
@@ -122,11 +135,9 @@ export class PythonSession {
     });
     this.#worker = worker;
     worker.unref();
-    const keep = (chunk: Buffer | string): void => {
-      this.#diagnostics = (this.#diagnostics + chunk.toString()).slice(-DIAGNOSTIC_CHARACTERS);
-    };
-    worker.stdout.on('data', keep);
-    worker.stderr.on('data', keep);
+    // Pyodide writes through our callbacks; anything else the worker prints is drained, not shown.
+    worker.stdout.resume();
+    worker.stderr.resume();
 
     return new Promise((resolve) => {
       let started = false;
@@ -200,15 +211,12 @@ export class PythonSession {
     }
   }
 
+  /** Ends the running cell as crashed; only the first line of the reason is kept (no host details). */
   #crash(reason: string): void {
     const cell = this.#cell;
     if (cell === undefined) return;
-    const diagnostics = this.#diagnostics.trim();
-    cell.finish({
-      type: 'crashed',
-      reason: diagnostics === '' ? reason : `${reason}\n${diagnostics}`,
-      ...snapshot(cell),
-    });
+    const firstLine = reason.split('\n', 1)[0]?.trim() || 'unknown error';
+    cell.finish({ type: 'crashed', reason: firstLine, ...snapshot(cell) });
   }
 
   /**

@@ -229,6 +229,15 @@ describe('python tool (real Pyodide)', () => {
     expect((await readdir(mountFolder)).sort()).toEqual(['link-to-secret.txt', 'nested', 'numbers.csv']);
   });
 
+  it('reports a fatal interpreter error as text and restarts the session', async () => {
+    await run(tool, 'doomed = 1');
+    const output = await run(tool, 'import faulthandler\nfaulthandler._sigsegv()');
+    expect(output).toMatch(
+      /\[ERROR\] The Python process stopped after a fatal error \(.+\)\. The session was restarted/,
+    );
+    expect(await run(tool, '"doomed" in globals()')).toBe('False\n');
+  });
+
   it('saves files under /mnt/data within the session', async () => {
     await run(tool, 'open("/mnt/data/result.txt", "w").write("saved")');
     expect(await run(tool, 'open("/mnt/data/result.txt").read()')).toBe("'saved'\n");

@@ -328,7 +328,7 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
         return `${text === '' ? '' : `${text.trimEnd()}\n`}[ERROR] Execution timed out after ${formatSeconds(outcome.timeoutMs)} seconds and was stopped. The Python session was restarted: variables, imports and files from earlier calls are gone.`;
       case 'crashed':
         await replace();
-        return `${text === '' ? '' : `${text.trimEnd()}\n`}[ERROR] The Python process stopped (${outcome.reason}). The session was restarted: variables, imports and files from earlier calls are gone.`;
+        return `${text === '' ? '' : `${text.trimEnd()}\n`}[ERROR] The Python process stopped after a fatal error (${outcome.reason}). The session was restarted: variables, imports and files from earlier calls are gone.`;
       case 'aborted':
         await discard();
         throw new ToolExecutionError('Python execution was cancelled', {
