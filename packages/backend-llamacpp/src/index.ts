@@ -8,7 +8,7 @@
  * const model = await loadLlamaCppModel({ model: 'hf:ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf' });
  * const backend = model.createBackend({ contextSize: 8192 });
  * ```
- * @packageDocumentation
+ * @module \@harmony-agents/backend-llamacpp
  */
 
 export { assertNoEndOfGenerationTokens, fixJsonGrammar } from './grammar-cache.js';

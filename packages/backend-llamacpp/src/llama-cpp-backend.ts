@@ -44,11 +44,11 @@ interface GenerationProgress {
  * backend run one at a time.
  */
 export class LlamaCppBackend implements Backend {
-  /** {@inheritDoc Backend.specificationVersion} */
+  /** {@inheritDoc @harmony-agents/core!Backend.specificationVersion} */
   readonly specificationVersion = BACKEND_SPECIFICATION_VERSION;
-  /** {@inheritDoc Backend.backendId} */
+  /** {@inheritDoc @harmony-agents/core!Backend.backendId} */
   readonly backendId: string;
-  /** {@inheritDoc Backend.capabilities} */
+  /** {@inheritDoc @harmony-agents/core!Backend.capabilities} */
   readonly capabilities: BackendCapabilities;
   readonly #resources: LlamaCppModelResources;
   readonly #options: ResolvedLlamaCppBackendOptions;
@@ -96,7 +96,7 @@ export class LlamaCppBackend implements Backend {
     await this.#getSequence();
   }
 
-  /** {@inheritDoc Backend.doGenerate} */
+  /** {@inheritDoc @harmony-agents/core!Backend.doGenerate} */
   doGenerate(request: BackendGenerateRequest): AsyncIterable<BackendChunk> {
     return this.#generateExclusively(request);
   }

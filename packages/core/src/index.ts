@@ -1,6 +1,6 @@
 /**
  * `@harmony-agents/core`: the token-exact Harmony format, tools and the agent runner for gpt-oss.
- * @packageDocumentation
+ * @module \@harmony-agents/core
  */
 
 export type {

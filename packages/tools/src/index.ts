@@ -1,6 +1,6 @@
 /**
  * `@harmony-agents/tools`: ready-made tools.
- * @packageDocumentation
+ * @module \@harmony-agents/tools
  */
 
 // browser: gpt-oss's built-in browsing tool

@@ -15,7 +15,7 @@
  *   threads: 1,
  * });
  * ```
- * @packageDocumentation
+ * @module \@harmony-agents/backend-llamacpp/test-models
  */
 
 export type { GgufMetadataValue, GgufTensor } from './gguf-writer.js';

@@ -1,6 +1,6 @@
 /**
  * `@harmony-agents/core/testing`: a scripted backend, script helpers and a backend conformance suite.
- * @packageDocumentation
+ * @module \@harmony-agents/core/testing
  */
 
 export type { BackendConformanceOptions, ConformanceCheckResult } from './conformance.js';
