@@ -120,6 +120,15 @@ describe('python tool (real Pyodide)', () => {
     expect(await run(tool, 'unused = 1')).toMatch(/^\[no output\]/);
   });
 
+  it('runs concurrent calls one at a time, in order', async () => {
+    const [first, second] = await Promise.all([
+      run(tool, 'import time\ntime.sleep(0.2)\norder = ["first"]'),
+      run(tool, 'order.append("second")\norder'),
+    ]);
+    expect(first).toMatch(/^\[no output\]/);
+    expect(second).toBe("['first', 'second']\n");
+  });
+
   it('keeps state between calls', async () => {
     await run(tool, 'counter = 40\ndef bump():\n    global counter\n    counter += 1\n    return counter');
     await run(tool, 'bump()');
