@@ -19,8 +19,6 @@ export type {
   LocalDocumentsProviderOptions,
 } from './browser/local-documents-provider.js';
 export { createLocalDocumentsProvider } from './browser/local-documents-provider.js';
-export type { HostResolver } from './browser/network-address-policy.js';
-export { isHostAllowed, isPublicAddress, systemResolver } from './browser/network-address-policy.js';
 export type { ViewPage, ViewTokenizer } from './browser/page-view.js';
 export type {
   BrowserPage,
@@ -33,7 +31,6 @@ export type {
 export { isPageFetcher } from './browser/search-provider.js';
 export type { TextToPageOptions } from './browser/text-to-page.js';
 export { markdownToPage, textToPage } from './browser/text-to-page.js';
-
 // everyday function tools
 export type { CalculatorLimits, CalculatorResult, CalculatorToolOptions } from './calculator-tool.js';
 export { createCalculatorTool, evaluateExpression } from './calculator-tool.js';
@@ -53,6 +50,8 @@ export {
 } from './file-tools.js';
 export type { HttpFetchToolOptions } from './http-fetch-tool.js';
 export { createHttpFetchTool } from './http-fetch-tool.js';
+export type { HostResolver } from './network-policy.js';
+export { isHostAllowed, isPublicAddress, systemResolver } from './network-policy.js';
 
 // python: gpt-oss's built-in Python tool (Pyodide in a worker)
 export type { PythonMount } from './python-mounts.js';

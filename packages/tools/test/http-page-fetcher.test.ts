@@ -1,10 +1,11 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { PageFetchError, type ToolContext, ToolInputRejectedError } from '@harmony-agents/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBrowserTool } from '../src/browser/browser-tool.js';
 import { createHttpPageFetcher, type HttpPageFetcherOptions } from '../src/browser/http-page-fetcher.js';
-import type { HostResolver } from '../src/browser/network-address-policy.js';
+import type { HostResolver } from '../src/network-policy.js';
 
 const ARTICLE = `<!DOCTYPE html><html><head><title>Static sites</title></head><body>
 <nav><a href="/">Home</a></nav>
@@ -39,6 +40,9 @@ function createFixtureServer() {
     if (url === '/latin1')
       return send(200, 'text/plain; charset=iso-8859-1', Buffer.from('caf\xe9', 'latin1'));
     if (url === '/image.png') return send(200, 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    if (url === '/gzip')
+      return send(200, 'text/plain', gzipSync('Compressed notes.'), { 'content-encoding': 'gzip' });
+    if (url === '/compress') return send(200, 'text/plain', 'packed', { 'content-encoding': 'compress' });
     if (url === '/missing') return send(404, 'text/html', '<p>nope</p>');
     if (url === '/to-article') return redirect('/article');
     if (url.startsWith('/chain/')) {
@@ -189,6 +193,15 @@ describe('HTTP page fetcher against a loopback server', () => {
     expect(resolved).toEqual([]);
     const both = loopback({ allowlist: ['127.0.0.1', 'localhost'] });
     expect((await both.fetch(`${origin}/to-localhost`, fetchOptions)).title).toBe('Static sites');
+  });
+
+  it('decompresses gzip bodies and refuses content encodings it cannot undo', async () => {
+    expect((await loopback().fetch(`${origin}/gzip`, fetchOptions)).text).toBe('Compressed notes.');
+    expect(await failure(loopback().fetch(`${origin}/compress`, fetchOptions))).toEqual({
+      type: 'rejected',
+      reason: 'unsupported_encoding',
+      message: 'Unsupported content encoding `compress`',
+    });
   });
 
   it('refuses responses over maxBytes, by header and while streaming', async () => {

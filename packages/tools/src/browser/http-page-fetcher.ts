@@ -1,31 +1,33 @@
 /**
- * A {@link PageFetcher} over HTTP(S) with Node's built-in `fetch`, hardened for URLs chosen by a model:
- * every hop (redirects are followed by hand) is checked against an optional host allowlist and, unless
- * private networks are allowed, every address of its host must be public, before connecting. The body
- * is read as a stream under a size limit, the whole fetch under a timeout, and only HTML and text
- * content is accepted.
- *
- * Limitation: `fetch` resolves the host again when it connects, so a DNS server that answers
- * differently within milliseconds (DNS rebinding) could still steer a connection to another address;
- * use an allowlist of trusted hosts where that matters.
+ * A {@link PageFetcher} over HTTP(S), hardened for URLs chosen by a model. Every hop (redirects are
+ * followed by hand) goes through the network policy shared with `http_fetch` (`../network-policy.ts`):
+ * the scheme, no credentials, an optional allowlist and, unless private networks are allowed, every
+ * address of the host must be public; the connection then goes only to the addresses that were checked,
+ * so a second DNS answer (DNS rebinding) cannot steer it elsewhere. The body is decompressed and read
+ * as a stream under a size limit, the whole fetch under a timeout, and only HTML and text content is
+ * accepted.
  */
 
+import type { IncomingMessage } from 'node:http';
 import { PageFetchError, ToolInputRejectedError } from '@harmony-agents/core';
-import { htmlToPage } from './html-to-text.js';
+import { decodedBody, decodeText, isTextMediaType, mediaTypeOf, readCapped } from '../http-response.js';
 import {
-  type AddressPolicy,
-  checkTarget,
+  fetchPinned,
   type HostResolver,
+  type NetworkPolicy,
+  parseAllowlist,
   systemResolver,
-} from './network-address-policy.js';
+} from '../network-policy.js';
+import { htmlToPage } from './html-to-text.js';
 import type { BrowserPage, PageFetcher, PageFetchOptions } from './search-provider.js';
 import { markdownToPage, textToPage } from './text-to-page.js';
 
 /** Options of {@link createHttpPageFetcher}. */
 export interface HttpPageFetcherOptions {
   /**
-   * Hosts that may be fetched (`example.com`, or `*.example.com` for its subdomains); checked on every
-   * redirect hop.
+   * What may be fetched, checked on every redirect hop: hosts (`example.com`, or `*.example.com` for its
+   * subdomains; any scheme and port) or origins (`https://docs.example.org`, `http://127.0.0.1:8080`:
+   * scheme, host and port must match).
    * @defaultValue undefined: any host (subject to `allowPrivateNetwork`)
    */
   readonly allowlist?: readonly string[];
@@ -50,7 +52,8 @@ export interface HttpPageFetcherOptions {
    */
   readonly maxRedirects?: number;
   /**
-   * Resolves host names to all their addresses for the address check.
+   * Resolves host names to all their addresses, once per hop: the addresses are checked, then the
+   * connection goes only to them.
    * @defaultValue `dns.promises.lookup(host, { all: true })`
    */
   readonly resolver?: HostResolver;
@@ -67,7 +70,7 @@ export interface HttpPageFetcherOptions {
 }
 
 interface ResolvedOptions {
-  readonly policy: AddressPolicy;
+  readonly policy: NetworkPolicy;
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly maxRedirects: number;
@@ -77,76 +80,37 @@ interface ResolvedOptions {
 
 type ContentKind = 'html' | 'markdown' | 'text';
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const TEXT_TYPES = new Set([
-  'application/json',
-  'application/xml',
-  'application/javascript',
-  'application/x-javascript',
-  'application/ecmascript',
-  'application/x-yaml',
-  'application/yaml',
-  'application/toml',
-]);
-
-/** How a content type is read, or undefined when it is not text. */
+/** How a media type is read, or undefined when it is not text. */
 function contentKindOf(mediaType: string): ContentKind | undefined {
   if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml') return 'html';
   if (mediaType === 'text/markdown' || mediaType === 'text/x-markdown') return 'markdown';
-  if (mediaType.startsWith('text/') || TEXT_TYPES.has(mediaType)) return 'text';
-  if (/^application\/[\w.+-]+\+(json|xml)$/.test(mediaType)) return 'text';
-  return undefined;
-}
-
-/** Decodes a body with the content type's charset (UTF-8 when absent or unknown). */
-function decodeBody(body: Uint8Array, contentType: string): string {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-  let decoder: { decode(input: Uint8Array): string };
-  try {
-    decoder = new TextDecoder(charset ?? 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
-  }
-  return decoder.decode(body);
+  return isTextMediaType(mediaType) ? 'text' : undefined;
 }
 
 function tooLarge(url: string, maxBytes: number): ToolInputRejectedError {
   return new ToolInputRejectedError(
     `The response from \`${url}\` is larger than the limit of ${maxBytes} bytes`,
-    {
-      reason: 'too_large',
-    },
+    { reason: 'too_large' },
   );
 }
 
-/** Reads the body, refusing it as soon as it exceeds `maxBytes`. */
-async function readLimited(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
+/** Reads the decoded body, refusing it as soon as it exceeds `maxBytes`. */
+async function readLimited(response: IncomingMessage, url: string, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers['content-length'] ?? Number.NaN);
+  const body = decodedBody(response);
+  if (declared > maxBytes || body === undefined) {
+    response.destroy();
+    if (body === undefined) {
+      throw new ToolInputRejectedError(
+        `Unsupported content encoding \`${response.headers['content-encoding'] ?? ''}\``,
+        { reason: 'unsupported_encoding' },
+      );
+    }
     throw tooLarge(url, maxBytes);
   }
-  if (response.body === null) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  const read = await readCapped(body, maxBytes);
+  if (read.truncated) throw tooLarge(url, maxBytes);
+  return read.body;
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -159,7 +123,10 @@ class HttpPageFetcher implements PageFetcher {
   constructor(options: HttpPageFetcherOptions) {
     this.#options = {
       policy: {
-        allowlist: options.allowlist,
+        allowlist:
+          options.allowlist === undefined
+            ? undefined
+            : parseAllowlist(options.allowlist, 'createHttpPageFetcher'),
         allowPrivateNetwork: options.allowPrivateNetwork ?? false,
         resolver: options.resolver ?? systemResolver,
       },
@@ -181,27 +148,17 @@ class HttpPageFetcher implements PageFetcher {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const signal = AbortSignal.any([options.signal, timeout]);
     try {
-      for (let redirects = 0; ; redirects++) {
-        await checkTarget(current, this.#options.policy);
-        signal.throwIfAborted();
-        const response = await fetch(current, {
-          redirect: 'manual',
-          signal,
-          headers: { 'user-agent': this.#options.userAgent, accept: 'text/html, text/*;q=0.9, */*;q=0.5' },
-        });
-        const location = response.headers.get('location');
-        if (REDIRECT_STATUSES.has(response.status) && location !== null) {
-          await response.body?.cancel();
-          if (redirects >= this.#options.maxRedirects) {
-            throw new ToolInputRejectedError(`Too many redirects (more than ${this.#options.maxRedirects})`, {
-              reason: 'too_many_redirects',
-            });
-          }
-          current = new URL(location, current);
-          continue;
-        }
-        return await this.#toPage(response, current.href, options.viewSource);
-      }
+      const final = await fetchPinned(current, this.#options.policy, {
+        signal,
+        maxRedirects: this.#options.maxRedirects,
+        headers: {
+          'user-agent': this.#options.userAgent,
+          accept: 'text/html, text/*;q=0.9, */*;q=0.5',
+          'accept-encoding': 'gzip, deflate, br',
+        },
+      });
+      current = final.url;
+      return await this.#toPage(final.response, current.href, options.viewSource);
     } catch (error) {
       if (options.signal.aborted) throw options.signal.reason;
       if (timeout.aborted) {
@@ -212,32 +169,32 @@ class HttpPageFetcher implements PageFetcher {
         });
       }
       if (error instanceof ToolInputRejectedError || error instanceof PageFetchError) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       const message = error instanceof Error ? error.message : String(error);
-      throw new PageFetchError(`${message}${cause}`, { url: current.href, reason: 'network', cause: error });
+      throw new PageFetchError(message, { url: current.href, reason: 'network', cause: error });
     }
   }
 
-  async #toPage(response: Response, url: string, viewSource: boolean): Promise<BrowserPage> {
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new PageFetchError(`HTTP ${response.status} ${response.statusText}`.trim(), {
+  async #toPage(response: IncomingMessage, url: string, viewSource: boolean): Promise<BrowserPage> {
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      response.destroy();
+      throw new PageFetchError(`HTTP ${status} ${response.statusMessage ?? ''}`.trim(), {
         url,
         reason: 'http_status',
-        status: response.status,
+        status,
       });
     }
-    const contentType = response.headers.get('content-type') ?? '';
-    const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+    const contentType = response.headers['content-type'] ?? '';
+    const mediaType = mediaTypeOf(contentType);
     const kind = contentKindOf(mediaType);
     if (kind === undefined) {
-      await response.body?.cancel();
+      response.destroy();
       throw new ToolInputRejectedError(
         `Unsupported content type \`${mediaType || 'unknown'}\`: only HTML and text can be shown`,
         { reason: 'unsupported_content_type' },
       );
     }
-    const text = decodeBody(await readLimited(response, url, this.#options.maxBytes), contentType);
+    const text = decodeText(await readLimited(response, url, this.#options.maxBytes), contentType);
     if (viewSource) return textToPage(text, { url });
     switch (kind) {
       case 'html':
@@ -252,8 +209,9 @@ class HttpPageFetcher implements PageFetcher {
 
 /**
  * Creates a {@link PageFetcher} for http(s) URLs, for `createBrowserTool({ fetch })`. Failures throw
- * {@link ToolInputRejectedError} (reasons `invalid_url`, `unsupported_protocol`, `not_allowed`,
- * `private_address`, `too_many_redirects`, `too_large`, `unsupported_content_type`) or
+ * {@link ToolInputRejectedError} (reasons `invalid_url`, `unsupported_protocol`,
+ * `credentials_not_allowed`, `not_allowed`, `unresolvable_host`, `private_address`,
+ * `too_many_redirects`, `too_large`, `unsupported_content_type`, `unsupported_encoding`) or
  * {@link PageFetchError} (`network`, `timeout`, `http_status`); the browser tool shows their message
  * to the model. Cancellation through the caller's signal rethrows the signal's reason.
  * @example
@@ -261,6 +219,7 @@ class HttpPageFetcher implements PageFetcher {
  * const fetcher = createHttpPageFetcher({ allowlist: ['docs.python.org', '*.mozilla.org'], maxBytes: 1_000_000 });
  * const browser = createBrowserTool({ search: mySearchProvider, fetch: fetcher });
  * ```
+ * @throws {@link ConfigurationError} for a malformed allowlist entry (empty, or an origin with a path).
  */
 export function createHttpPageFetcher(options: HttpPageFetcherOptions = {}): PageFetcher {
   return new HttpPageFetcher(options);
