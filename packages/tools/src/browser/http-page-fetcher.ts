@@ -96,16 +96,16 @@ function tooLarge(url: string, maxBytes: number): ToolInputRejectedError {
 
 /** Reads the decoded body, refusing it as soon as it exceeds `maxBytes`. */
 async function readLimited(response: IncomingMessage, url: string, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers['content-length'] ?? Number.NaN);
   const body = decodedBody(response);
-  if (declared > maxBytes || body === undefined) {
+  if (body === undefined) {
     response.destroy();
-    if (body === undefined) {
-      throw new ToolInputRejectedError(
-        `Unsupported content encoding \`${response.headers['content-encoding'] ?? ''}\``,
-        { reason: 'unsupported_encoding' },
-      );
-    }
+    throw new ToolInputRejectedError(
+      `Unsupported content encoding \`${response.headers['content-encoding'] ?? ''}\``,
+      { reason: 'unsupported_encoding' },
+    );
+  }
+  if (Number(response.headers['content-length'] ?? Number.NaN) > maxBytes) {
+    response.destroy();
     throw tooLarge(url, maxBytes);
   }
   const read = await readCapped(body, maxBytes);
