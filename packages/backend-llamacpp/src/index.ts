@@ -18,6 +18,7 @@ export { MAX_OPTIONAL_PROPERTIES, toGrammarJsonSchema } from './json-schema-for-
 export { LlamaCppBackend } from './llama-cpp-backend.js';
 export type {
   LlamaCppBackendOptions,
+  RequestGrammar,
   RequestGrammarSelector,
   ResolvedLlamaCppBackendOptions,
 } from './llama-cpp-backend-options.js';

@@ -209,7 +209,10 @@ export class LlamaCppBackend implements Backend {
     const tracker = HarmonyHeaderTracker.startingAfter(prompt, (tokens) => resources.decode(tokens));
     let grammarState: LlamaGrammarEvaluationState | undefined;
     let tokenBias = resources.noBias;
-    const requestGrammar = this.#options.grammarForRequest?.(request);
+    const selected = this.#options.grammarForRequest?.(request);
+    const requestGrammar = typeof selected === 'string' ? { gbnf: selected } : selected;
+    const expectedTokens = requestGrammar?.expectedTokens ?? [];
+    let followsExpected = expectedTokens.length > 0;
     const constrainTools =
       this.#options.constrainToolArguments &&
       requestGrammar === undefined &&
@@ -227,9 +230,15 @@ export class LlamaCppBackend implements Backend {
 
     try {
       if (requestGrammar !== undefined) {
-        const grammar = await resources.grammars.request(requestGrammar);
+        const grammar = await resources.grammars.request(requestGrammar.gbnf);
         grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
       }
+      const favourExpected = (index: number): void => {
+        const token = expectedTokens[index];
+        if (followsExpected && token !== undefined) tokenBias = resources.favour(token);
+        else tokenBias = resources.noBias;
+      };
+      favourExpected(0);
       await constrainIfToolCall();
       const reused = await this.#reusePrefix(sequence, prompt);
       // Erasing can fall back to re-evaluating cached tokens from a checkpoint: those count as evaluated.
@@ -281,6 +290,10 @@ export class LlamaCppBackend implements Backend {
           if (isAborted(request.signal)) {
             yield finish('abort');
             return;
+          }
+          if (followsExpected) {
+            followsExpected = token === expectedTokens[progress.generatedTokens - 1];
+            favourExpected(progress.generatedTokens);
           }
           tracker.push(token);
           await constrainIfToolCall();

@@ -15,6 +15,8 @@ export interface LlamaCppModelResources {
   readonly specialTokenBan: TokenBias;
   /** A bias that changes nothing. */
   readonly noBias: TokenBias;
+  /** A bias that makes `token` the sampler's first pick (cached per token). */
+  favour(token: number): TokenBias;
   /** Number of token ids the model knows. */
   readonly vocabularySize: number;
   isEndOfGeneration(token: number): boolean;

@@ -11,6 +11,9 @@ import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
 import type { GptOssModelFileInfo } from './model-file.js';
 import { toLlamaToken, toLlamaTokens } from './tokens.js';
 
+/** Logit bias of a favoured token: far above any logit, so it is the first pick at any temperature. */
+const FAVOURED_LOGIT = 1000;
+
 /**
  * A loaded gpt-oss model. Create backends from it with {@link LlamaCppModel.createBackend}; dispose it when done.
  *
@@ -57,12 +60,21 @@ export class LlamaCppModel {
     for (let token = HARMONY_TOKENS.startOfText; token < vocabularySize; token++) {
       if (!isEndOfGeneration(token)) specialTokens.push(token);
     }
+    const favoured = new Map<number, TokenBias>();
     this.#resources = {
       llama: options.llama,
       model,
       grammars: new GrammarCache(options.llama, isEndOfGeneration),
       specialTokenBan: new TokenBias(model.tokenizer).set(toLlamaTokens(specialTokens), 'never'),
       noBias: new TokenBias(model.tokenizer),
+      favour: (token) => {
+        let bias = favoured.get(token);
+        if (bias === undefined) {
+          bias = new TokenBias(model.tokenizer).set(toLlamaToken(token), { logit: FAVOURED_LOGIT });
+          favoured.set(token, bias);
+        }
+        return bias;
+      },
       vocabularySize,
       isEndOfGeneration,
       decode: (tokens) => model.detokenize(toLlamaTokens(tokens), false),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendError } from '@harmony-agents/core';
@@ -104,6 +104,14 @@ describe('inspectGptOssModelFile', () => {
     const error = await rejection(inspectGptOssModelFile(writeHeaderOnlyModel('llama.gguf', 'llama')));
     expect(error.kind).toBe('model_not_gpt_oss');
     expect(error.message).toContain('llama model, not gpt-oss');
+  });
+
+  it('rejects a file shorter than its tensors as model_invalid', async () => {
+    const path = writeHeaderOnlyModel('short.gguf', 'gpt-oss');
+    truncateSync(path, statSync(path).size - 8);
+    const error = await rejection(inspectGptOssModelFile(path));
+    expect(error.kind).toBe('model_invalid');
+    expect(error.message).toMatch(/truncated: its tensors need \d+ bytes but the file has \d+/);
   });
 
   it('rejects a file that is not GGUF as model_invalid', async () => {

@@ -82,6 +82,42 @@ export async function locateModelFile(
   return path;
 }
 
+/** Bytes per block and elements per block of the ggml types gpt-oss GGUFs use (`ggml.c` type traits). */
+const GGML_TYPE_LAYOUTS: ReadonlyMap<number, readonly [bytes: number, elements: number]> = new Map([
+  [0, [4, 1]], // F32
+  [1, [2, 1]], // F16
+  [30, [2, 1]], // BF16
+  [2, [18, 32]], // Q4_0
+  [3, [20, 32]], // Q4_1
+  [6, [22, 32]], // Q5_0
+  [7, [24, 32]], // Q5_1
+  [8, [34, 32]], // Q8_0
+  [10, [84, 256]], // Q2_K
+  [11, [110, 256]], // Q3_K
+  [12, [144, 256]], // Q4_K
+  [13, [176, 256]], // Q5_K
+  [14, [210, 256]], // Q6_K
+  [20, [18, 32]], // IQ4_NL
+  [23, [136, 256]], // IQ4_XS
+  [39, [17, 32]], // MXFP4
+]);
+
+/**
+ * The smallest size the first file of a GGUF can have: the end of its last tensor. Tensors of types missing
+ * from the table only count by their start.
+ */
+function minimumFileSize(tensors: GgufFileInfo['tensorInfo']): number {
+  let end = 0;
+  for (const tensor of tensors ?? []) {
+    if (tensor.filePart !== undefined && tensor.filePart > 1) continue;
+    const layout = GGML_TYPE_LAYOUTS.get(tensor.ggmlType);
+    const elements = tensor.dimensions.reduce<number>((product, dimension) => product * Number(dimension), 1);
+    const size = layout === undefined ? 0 : Math.ceil(elements / layout[1]) * layout[0];
+    end = Math.max(end, Number(tensor.fileOffset) + size);
+  }
+  return end;
+}
+
 /** The facts read from a GGUF header that loading depends on. */
 export interface GptOssModelFileInfo {
   /** `general.architecture`. */
@@ -95,9 +131,11 @@ export interface GptOssModelFileInfo {
 }
 
 /**
- * Reads the GGUF header (skipping the large tokenizer arrays) and checks that the model is a gpt-oss model.
- * @throws {@link BackendError} `model_invalid` when the header cannot be read, `model_not_gpt_oss` when
- * `general.architecture` is not `gpt-oss`.
+ * Reads the GGUF header (skipping the large tokenizer arrays) and checks that the model is a complete gpt-oss
+ * model. Catching a truncated file here matters: a failed load inside llama.cpp leaks node-llama-cpp's
+ * disposal guard, so the engine instance can no longer be disposed.
+ * @throws {@link BackendError} `model_invalid` when the header cannot be read or the file is shorter than its
+ * tensors, `model_not_gpt_oss` when `general.architecture` is not `gpt-oss`.
  */
 export async function inspectGptOssModelFile(path: string): Promise<GptOssModelFileInfo> {
   let info: GgufFileInfo;
@@ -125,6 +163,14 @@ export async function inspectGptOssModelFile(path: string): Promise<GptOssModelF
   const details = (info.metadata as Record<string, unknown>)['gpt-oss'] as
     | { context_length?: unknown }
     | undefined;
+  const expectedSize = minimumFileSize(info.tensorInfo);
+  const actualSize = statSync(path).size;
+  if (actualSize < expectedSize) {
+    throw new BackendError(
+      `${path} is truncated: its tensors need ${expectedSize} bytes but the file has ${actualSize} (an interrupted download?)`,
+      { kind: 'model_invalid' },
+    );
+  }
   const embedding = info.tensorInfo?.find((tensor) => tensor.name === 'token_embd.weight');
   const vocabularySize = Number(embedding?.dimensions[1] ?? 0);
   if (vocabularySize <= 0) {

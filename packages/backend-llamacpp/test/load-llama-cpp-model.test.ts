@@ -81,13 +81,30 @@ describe('loadLlamaCppModel', () => {
     expect(error.message).toMatch(/llama model, not gpt-oss/);
   });
 
-  it('reports a truncated gpt-oss file as model_invalid without crashing', async () => {
+  it('reports a truncated gpt-oss file as model_invalid, before loading', async () => {
     const path = join(directory, 'truncated.gguf');
     copyFileSync(modelPath, path);
     truncateSync(path, 20 * 1024 * 1024);
     const error = await loadError(path);
     expect(error.kind).toBe('model_invalid');
-    expect(error.message).toContain('truncated.gguf');
+    expect(error.message).toMatch(/truncated\.gguf is truncated/);
+  });
+
+  it('reports a gpt-oss file llama.cpp cannot load as model_invalid, without crashing', async () => {
+    const path = join(directory, 'incomplete.gguf');
+    const writer = new GgufWriter().setMetadata('general.architecture', { type: 'string', value: 'gpt-oss' });
+    writer.addTensor({
+      name: 'token_embd.weight',
+      shape: [1, 1],
+      type: 'f32',
+      data: encodeTensor('f32', new Float32Array(1)),
+    });
+    writer.write(path);
+    // A separate engine instance: a failed native load leaves node-llama-cpp's instance impossible to dispose.
+    const error = await loadLlamaCppModel({ model: path }).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).kind).toBe('model_invalid');
+    expect((error as BackendError).message).toContain('llama.cpp could not load');
   });
 
   it('disposes the model and its backends', async () => {

@@ -14,7 +14,7 @@ import {
   loadO200kHarmonyTokenizer,
 } from '@harmony-agents/core';
 import type { LlamaCppBackend } from '../llama-cpp-backend.js';
-import type { LlamaCppBackendOptions } from '../llama-cpp-backend-options.js';
+import type { LlamaCppBackendOptions, RequestGrammar } from '../llama-cpp-backend-options.js';
 import type { LlamaCppModel } from '../llama-cpp-model.js';
 
 /**
@@ -103,7 +103,7 @@ export function createScriptedLlamaCppBackend(
   const { model, completions, ...backendOptions } = options;
   const scripts = completions.map(parseScriptedCompletion);
   const requests: BackendGenerateRequest[] = [];
-  const grammars = new Map<BackendGenerateRequest, string>();
+  const grammars = new Map<BackendGenerateRequest, RequestGrammar>();
   const backend = model.createBackend({
     ...backendOptions,
     grammarForRequest: (request) => grammars.get(request),
@@ -129,7 +129,9 @@ export function createScriptedLlamaCppBackend(
     doGenerate(request) {
       const script = scripts[requests.length];
       requests.push(request);
-      if (script !== undefined) grammars.set(request, tokenScriptGrammar(script.tokens));
+      if (script !== undefined) {
+        grammars.set(request, { gbnf: tokenScriptGrammar(script.tokens), expectedTokens: script.tokens });
+      }
       return playScript(backend, request, script === undefined ? requests.length : undefined, () =>
         grammars.delete(request),
       );
