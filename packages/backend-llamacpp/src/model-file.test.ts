@@ -108,7 +108,7 @@ describe('inspectGptOssModelFile', () => {
 
   it('rejects a file shorter than its tensors as model_invalid', async () => {
     const path = writeHeaderOnlyModel('short.gguf', 'gpt-oss');
-    truncateSync(path, statSync(path).size - 8);
+    truncateSync(path, statSync(path).size - 32); // 24 bytes of final padding, then 8 of tensor data
     const error = await rejection(inspectGptOssModelFile(path));
     expect(error.kind).toBe('model_invalid');
     expect(error.message).toMatch(/truncated: its tensors need \d+ bytes but the file has \d+/);
