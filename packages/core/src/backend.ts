@@ -102,12 +102,15 @@ export type BackendChunk =
   | {
       /** Newly generated token ids, in order (one or more). */
       readonly type: 'tokens';
+      /** The token ids. */
       readonly tokens: readonly number[];
     }
   | {
       /** The generation ended. Must be the last chunk. */
       readonly type: 'finish';
+      /** Why generation ended: a stop token (`stop`), `maxTokens` (`length`) or the signal (`abort`). */
       readonly reason: FinishReason;
+      /** Token counts and timings of the generation. */
       readonly usage: BackendUsage;
     };
 

@@ -48,6 +48,7 @@ export function isHarmonyAgentsError(value: unknown): value is HarmonyAgentsErro
  * The message contains openai-harmony's text, e.g. `Invalid token for decoding: 99999999`.
  */
 export class TokenizerError extends HarmonyAgentsError {
+  /** The class name, `TokenizerError`. */
   override readonly name = 'TokenizerError';
   readonly code = 'tokenizer_error';
   readonly source = 'user';
@@ -64,6 +65,7 @@ export class TokenizerError extends HarmonyAgentsError {
  * `SystemContent may only appear in system messages, found in User`, an unknown role).
  */
 export class HarmonyRenderError extends HarmonyAgentsError {
+  /** The class name, `HarmonyRenderError`. */
   override readonly name = 'HarmonyRenderError';
   readonly code = 'harmony_render_error';
   readonly source = 'user';
@@ -74,6 +76,7 @@ export class HarmonyRenderError extends HarmonyAgentsError {
  * `unexpected tokens remaining in message header: Some("...")`).
  */
 export class HarmonyParseError extends HarmonyAgentsError {
+  /** The class name, `HarmonyParseError`. */
   override readonly name = 'HarmonyParseError';
   readonly code = 'harmony_parse_error';
   readonly source = 'model';
@@ -87,6 +90,7 @@ export class HarmonyParseError extends HarmonyAgentsError {
 
 /** JSON in openai-harmony's Message / Conversation shape, or a saved history, is invalid. */
 export class HarmonyJSONError extends HarmonyAgentsError {
+  /** The class name, `HarmonyJSONError`. */
   override readonly name = 'HarmonyJSONError';
   readonly code = 'harmony_json_error';
   readonly source = 'user';
@@ -98,6 +102,7 @@ export class HarmonyJSONError extends HarmonyAgentsError {
 
 /** Invalid options or input given by the application; thrown before any model call. */
 export class ConfigurationError extends HarmonyAgentsError {
+  /** The class name, `ConfigurationError`. */
   override readonly name = 'ConfigurationError';
   readonly code = 'configuration_error';
   readonly source = 'user';
@@ -105,6 +110,7 @@ export class ConfigurationError extends HarmonyAgentsError {
 
 /** A tool definition is invalid: a bad or duplicate name, a schema that is not an object, ... */
 export class ToolDefinitionError extends HarmonyAgentsError {
+  /** The class name, `ToolDefinitionError`. */
   override readonly name = 'ToolDefinitionError';
   readonly code = 'tool_definition_error';
   readonly source = 'user';
@@ -143,6 +149,7 @@ export abstract class ToolCallError extends HarmonyAgentsError {
 
 /** The model called a tool that is not defined. */
 export class UnknownToolError extends ToolCallError {
+  /** The class name, `UnknownToolError`. */
   override readonly name = 'UnknownToolError';
   readonly code = 'unknown_tool';
   readonly source = 'model';
@@ -150,6 +157,7 @@ export class UnknownToolError extends ToolCallError {
 
 /** The model's arguments are not JSON, or do not match the tool's schema. */
 export class ToolArgumentsError extends ToolCallError {
+  /** The class name, `ToolArgumentsError`. */
   override readonly name = 'ToolArgumentsError';
   readonly code = 'invalid_tool_arguments';
   readonly source = 'model';
@@ -169,6 +177,7 @@ export class ToolArgumentsError extends ToolCallError {
 
 /** A tool threw while executing. The original error is the `cause`. */
 export class ToolExecutionError extends ToolCallError {
+  /** The class name, `ToolExecutionError`. */
   override readonly name = 'ToolExecutionError';
   readonly code = 'tool_execution_failed';
   readonly source = 'tool';
@@ -176,6 +185,7 @@ export class ToolExecutionError extends ToolCallError {
 
 /** A tool did not finish within its timeout. */
 export class ToolTimeoutError extends ToolCallError {
+  /** The class name, `ToolTimeoutError`. */
   override readonly name = 'ToolTimeoutError';
   readonly code = 'tool_timeout';
   readonly source = 'tool';
@@ -193,6 +203,7 @@ export class ToolTimeoutError extends ToolCallError {
  * `execute`; the runner reports it to the model like any tool failure.
  */
 export class ToolInputRejectedError extends HarmonyAgentsError {
+  /** The class name, `ToolInputRejectedError`. */
   override readonly name = 'ToolInputRejectedError';
   readonly code = 'tool_input_rejected';
   readonly source = 'tool';
@@ -213,6 +224,7 @@ export type PageFetchErrorReason = 'network' | 'timeout' | 'http_status' | 'not_
  * are {@link ToolInputRejectedError}s instead.
  */
 export class PageFetchError extends HarmonyAgentsError {
+  /** The class name, `PageFetchError`. */
   override readonly name = 'PageFetchError';
   readonly code = 'page_fetch_failed';
   readonly source = 'tool';
@@ -239,6 +251,7 @@ export class PageFetchError extends HarmonyAgentsError {
 
 /** The model made more tool rounds in one turn than `maxToolRounds` allows. */
 export class MaxToolRoundsExceededError extends HarmonyAgentsError {
+  /** The class name, `MaxToolRoundsExceededError`. */
   override readonly name = 'MaxToolRoundsExceededError';
   readonly code = 'max_tool_rounds_exceeded';
   readonly source = 'run';
@@ -256,6 +269,7 @@ export class MaxToolRoundsExceededError extends HarmonyAgentsError {
  * insists, the run fails with it.
  */
 export class RepeatedToolCallError extends ToolCallError {
+  /** The class name, `RepeatedToolCallError`. */
   override readonly name = 'RepeatedToolCallError';
   readonly code = 'repeated_tool_call';
   readonly source = 'model';
@@ -269,6 +283,7 @@ export class RepeatedToolCallError extends ToolCallError {
 
 /** Generation reached its token budget (`maxTokens`) before the model finished. */
 export class TokenBudgetExceededError extends HarmonyAgentsError {
+  /** The class name, `TokenBudgetExceededError`. */
   override readonly name = 'TokenBudgetExceededError';
   readonly code = 'token_budget_exceeded';
   readonly source = 'run';
@@ -282,6 +297,7 @@ export class TokenBudgetExceededError extends HarmonyAgentsError {
 
 /** The run was cancelled through its `AbortSignal`. The signal's reason is the `cause`. */
 export class RunAbortedError extends HarmonyAgentsError {
+  /** The class name, `RunAbortedError`. */
   override readonly name = 'RunAbortedError';
   readonly code = 'run_aborted';
   readonly source = 'run';
@@ -304,6 +320,7 @@ export type BackendErrorKind =
 
 /** The inference backend failed. `kind` says how. */
 export class BackendError extends HarmonyAgentsError {
+  /** The class name, `BackendError`. */
   override readonly name = 'BackendError';
   readonly code = 'backend_error';
   readonly source = 'backend';

@@ -93,6 +93,8 @@ function python(): ToolNamespaceConfig {
  * ```
  */
 export const BUILTIN_TOOL_NAMESPACES: {
+  /** openai-harmony's `ToolNamespaceConfig.browser()`: `search`, `open` and `find`. */
   readonly browser: () => ToolNamespaceConfig;
+  /** openai-harmony's `ToolNamespaceConfig.python()`: a namespace without tools. */
   readonly python: () => ToolNamespaceConfig;
 } = Object.freeze({ browser, python });

@@ -23,36 +23,59 @@ export type HarmonyReasoningEffortJSON = 'Low' | 'Medium' | 'High';
 
 /** openai-harmony's JSON for one tool. */
 export type HarmonyToolDescriptionJSON = {
+  /** The tool's name inside its namespace. */
   readonly name: string;
+  /** What the tool does. */
   readonly description: string;
+  /** The JSON Schema of the tool's arguments, or `null`. */
   readonly parameters: JsonValue;
 };
 
 /** openai-harmony's JSON for a tool namespace. */
 export type HarmonyToolNamespaceConfigJSON = {
+  /** The namespace name, e.g. `functions` or `browser`. */
   readonly name: string;
+  /** Prose rendered above the namespace, or `null`. */
   readonly description: string | null;
+  /** The tools of the namespace. */
   readonly tools: readonly HarmonyToolDescriptionJSON[];
 };
 
 /** openai-harmony's JSON for one content item (every field is written, `null` when absent). */
 export type HarmonyContentJSON =
-  | { readonly type: 'text'; readonly text: string }
   | {
+      /** Discriminant: plain text. */
+      readonly type: 'text';
+      /** The text. */
+      readonly text: string;
+    }
+  | {
+      /** Discriminant: the content of a system message. */
       readonly type: 'system_content';
+      /** The first line of the system message. */
       readonly model_identity: string | null;
+      /** `Low`, `Medium` or `High`. */
       readonly reasoning_effort: HarmonyReasoningEffortJSON | null;
+      /** Built-in tool namespaces, keyed by name. */
       readonly tools: Readonly<Record<string, HarmonyToolNamespaceConfigJSON>> | null;
+      /** The `Current date:` line. */
       readonly conversation_start_date: string | null;
+      /** The `Knowledge cutoff:` line. */
       readonly knowledge_cutoff: string | null;
+      /** The channels the model may use. */
       readonly channel_config: {
+        /** The channel names. */
         readonly valid_channels: readonly string[];
+        /** Whether every message must name a channel. */
         readonly channel_required: boolean;
       } | null;
     }
   | {
+      /** Discriminant: the content of a developer message. */
       readonly type: 'developer_content';
+      /** Rendered under `# Instructions`. */
       readonly instructions: string | null;
+      /** Tool namespaces keyed by name; function tools live under `functions`. */
       readonly tools: Readonly<Record<string, HarmonyToolNamespaceConfigJSON>> | null;
     };
 
@@ -61,16 +84,23 @@ export type HarmonyContentJSON =
  * single text item is written as a plain string.
  */
 export type HarmonyMessageJSON = {
+  /** The author's role. */
   readonly role: Role;
+  /** The author's name, e.g. `functions.get_weather` for a tool result. */
   readonly name?: string;
+  /** Who the message is addressed to. */
   readonly recipient?: string;
+  /** A plain string for a single text item, else the list of content items. */
   readonly content: string | readonly HarmonyContentJSON[];
+  /** `analysis`, `commentary` or `final`. */
   readonly channel?: string;
+  /** e.g. `<|constrain|>json`. */
   readonly content_type?: string;
 };
 
 /** openai-harmony's JSON for a conversation. */
 export type HarmonyConversationJSON = {
+  /** The messages, in order. */
   readonly messages: readonly HarmonyMessageJSON[];
 };
 

@@ -25,7 +25,12 @@ export interface HarmonyParserEncoding {
 /** A message header in {@link StreamableParserState} (openai-harmony's `ParsedHeader`, camelCase). */
 export interface StreamableParserHeader {
   /** The author: `name` is only set for `tool` authors whose name the header gave. */
-  readonly author: { readonly role: Role; readonly name: string | null };
+  readonly author: {
+    /** The author's role. */
+    readonly role: Role;
+    /** The author's name, or `null`. */
+    readonly name: string | null;
+  };
   /** The recipient, e.g. `functions.get_weather`. */
   readonly recipient: string | null;
   /** The channel, e.g. `analysis`. */
@@ -41,11 +46,22 @@ export interface StreamableParserHeader {
  * reference stores them.
  */
 export type StreamableParserState =
-  | { readonly state: 'ExpectStart' }
-  | { readonly state: 'Header'; readonly headerTokens: readonly number[] }
   | {
+      /** Waiting for `<|start|>`. */
+      readonly state: 'ExpectStart';
+    }
+  | {
+      /** Reading a message header. */
+      readonly state: 'Header';
+      /** The header tokens read so far. */
+      readonly headerTokens: readonly number[];
+    }
+  | {
+      /** Reading a message's content. */
       readonly state: 'Content';
+      /** The message's header. */
       readonly header: StreamableParserHeader;
+      /** The content decoded so far, as ordinary tokens. */
       readonly contentTokens: readonly number[];
     };
 

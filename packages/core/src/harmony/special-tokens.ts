@@ -4,14 +4,23 @@
 
 /** Ids of the Harmony special tokens that the format uses. */
 export const HARMONY_TOKENS = {
+  /** `<|startoftext|>` (not used by the format). */
   startOfText: 199998,
+  /** `<|endoftext|>` (not a stop token of the parser). */
   endOfText: 199999,
+  /** `<|return|>`: ends the final answer; a stop token. */
   return: 200002,
+  /** `<|constrain|>`: introduces a constrained content type, as in `<|constrain|>json`. */
   constrain: 200003,
+  /** `<|channel|>`: introduces the channel in a header. */
   channel: 200005,
+  /** `<|start|>`: begins a message. */
   start: 200006,
+  /** `<|end|>`: ends a message. */
   end: 200007,
+  /** `<|message|>`: separates the header from the content. */
   message: 200008,
+  /** `<|call|>`: ends a tool call; a stop token. */
   call: 200012,
 } as const;
 

@@ -33,18 +33,25 @@ export type StreamDecoderEvent =
   | {
       /** A message header is complete; its content streams next. */
       readonly type: 'message-start';
+      /** The author's role. */
       readonly role: Role;
       /** The author's name, for tool authors (a model imitating a tool result). */
       readonly name: string | null;
+      /** The channel, e.g. `analysis`. */
       readonly channel: string | null;
+      /** The recipient, e.g. `functions.get_weather`. */
       readonly recipient: string | null;
+      /** The content type, e.g. `<|constrain|>json`. */
       readonly contentType: string | null;
     }
   | {
       /** Text decoded from the latest content token (UTF-8 safe: never half a character). */
       readonly type: 'content-delta';
+      /** The text. */
       readonly delta: string;
+      /** The channel of the message being streamed. */
       readonly channel: string | null;
+      /** The recipient of the message being streamed. */
       readonly recipient: string | null;
     }
   | {
@@ -78,5 +85,6 @@ export type StreamDecoderEvent =
        * also reported by its `message-end`. `false`: `tokens` were dropped and appear in no other event.
        */
       readonly recovered: boolean;
+      /** The tokens concerned (see `recovered`). */
       readonly tokens: readonly number[];
     };

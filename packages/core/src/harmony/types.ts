@@ -15,7 +15,9 @@ export type ReasoningEffort = 'low' | 'medium' | 'high';
 
 /** Plain text content. */
 export interface TextContent {
+  /** Discriminant: plain text. */
   readonly type: 'text';
+  /** The text. */
   readonly text: string;
 }
 
@@ -52,6 +54,7 @@ export interface ToolNamespaceConfig {
  * Use `createSystemContent()` to get openai-harmony's defaults (`SystemContent.new()`).
  */
 export interface SystemContent {
+  /** Discriminant: the content of a system message. */
   readonly type: 'system_content';
   /** The first line, e.g. `You are ChatGPT, a large language model trained by OpenAI.` */
   readonly modelIdentity?: string | null;
@@ -69,6 +72,7 @@ export interface SystemContent {
 
 /** The content of a developer message: instructions and function tools. */
 export interface DeveloperContent {
+  /** Discriminant: the content of a developer message. */
   readonly type: 'developer_content';
   /** Rendered under `# Instructions`. */
   readonly instructions?: string | null;
@@ -91,6 +95,7 @@ export type Content = TextContent | SystemContent | DeveloperContent;
  * ```
  */
 export interface Message {
+  /** The author's role. */
   readonly role: Role;
   /** The author's name; required for `tool` messages (e.g. `functions.get_weather`). */
   readonly name?: string | null;
@@ -100,6 +105,7 @@ export interface Message {
   readonly channel?: string | null;
   /** e.g. `<|constrain|>json` for tool calls, `code`, `json`. */
   readonly contentType?: string | null;
+  /** The content items, usually one text item. */
   readonly content: readonly Content[];
 }
 

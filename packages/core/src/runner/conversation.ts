@@ -27,10 +27,15 @@ export interface ConversationEntry {
 
 /** A saved conversation, as written by {@link Conversation.toJSON}. */
 export interface ConversationJSON {
+  /** Always `harmony-agents.conversation`. */
   readonly format: typeof CONVERSATION_FORMAT;
+  /** The format version, {@link CONVERSATION_FORMAT_VERSION}. */
   readonly version: number;
   /** Messages in openai-harmony's JSON shape, each with the sampled `tokens` when known. */
-  readonly messages: readonly (Record<string, unknown> & { tokens?: readonly number[] })[];
+  readonly messages: readonly (Record<string, unknown> & {
+    /** The exact token ids the model sampled for the message. */
+    tokens?: readonly number[];
+  })[];
 }
 
 /**

@@ -26,6 +26,7 @@ interface EventBase {
 
 /** The run started. */
 export interface RunStartEvent extends EventBase {
+  /** Discriminant: `run-start`. */
   readonly type: 'run-start';
   /** The new user message. */
   readonly input: Message;
@@ -33,6 +34,7 @@ export interface RunStartEvent extends EventBase {
 
 /** One model turn (one generation by the backend) started. */
 export interface TurnStartEvent extends EventBase {
+  /** Discriminant: `turn-start`. */
   readonly type: 'turn-start';
   /** 1-based index of the model turn within the run. */
   readonly turn: number;
@@ -42,35 +44,49 @@ export interface TurnStartEvent extends EventBase {
 
 /** Chain-of-thought text streamed on the `analysis` channel. Never show it to end users. */
 export interface AnalysisDeltaEvent extends EventBase {
+  /** Discriminant: `analysis-delta`. */
   readonly type: 'analysis-delta';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The text added since the previous delta. */
   readonly delta: string;
 }
 
 /** A complete `analysis` message. */
 export interface AnalysisEvent extends EventBase {
+  /** Discriminant: `analysis`. */
   readonly type: 'analysis';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The message's whole text. */
   readonly text: string;
 }
 
 /** Text of a preamble (a `commentary` message with no recipient) as it streams. */
 export interface PreambleDeltaEvent extends EventBase {
+  /** Discriminant: `preamble-delta`. */
   readonly type: 'preamble-delta';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The text added since the previous delta. */
   readonly delta: string;
 }
 
 /** A complete preamble: what the model tells the user it is about to do. */
 export interface PreambleEvent extends EventBase {
+  /** Discriminant: `preamble`. */
   readonly type: 'preamble';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The preamble's whole text. */
   readonly text: string;
 }
 
 /** The model called a tool. `arguments` is the parsed JSON (functions) or raw input (built-ins). */
 export interface ToolCallEvent extends EventBase {
+  /** Discriminant: `tool-call`. */
   readonly type: 'tool-call';
+  /** 1-based index of the model turn that made the call. */
   readonly turn: number;
   /** The runner's id of the call, unique within the run. */
   readonly callId: string;
@@ -88,9 +104,13 @@ export interface ToolCallEvent extends EventBase {
 
 /** A tool finished. `output` is the text sent back to the model. */
 export interface ToolResultEvent extends EventBase {
+  /** Discriminant: `tool-result`. */
   readonly type: 'tool-result';
+  /** 1-based index of the model turn that made the call. */
   readonly turn: number;
+  /** The id of the call, as in its `tool-call` event. */
   readonly callId: string;
+  /** The recipient the model addressed, e.g. `functions.get_weather`. */
   readonly recipient: string;
   /** What `execute` returned. */
   readonly result: unknown;
@@ -105,10 +125,15 @@ export interface ToolResultEvent extends EventBase {
  * Unless the agent is configured to throw, `output` is sent to the model so it can recover.
  */
 export interface ToolErrorEvent extends EventBase {
+  /** Discriminant: `tool-error`. */
   readonly type: 'tool-error';
+  /** 1-based index of the model turn that made the call. */
   readonly turn: number;
+  /** The id of the call, as in its `tool-call` event. */
   readonly callId: string;
+  /** The recipient the model addressed, e.g. `functions.get_weather`. */
   readonly recipient: string;
+  /** What went wrong; its class and `code` tell the kind of failure. */
   readonly error: ToolCallError;
   /** The error text the model sees. */
   readonly output: string;
@@ -116,62 +141,85 @@ export interface ToolErrorEvent extends EventBase {
 
 /** Text of the final answer as it streams. */
 export interface FinalDeltaEvent extends EventBase {
+  /** Discriminant: `final-delta`. */
   readonly type: 'final-delta';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The text added since the previous delta. */
   readonly delta: string;
 }
 
 /** The complete final answer. */
 export interface FinalEvent extends EventBase {
+  /** Discriminant: `final`. */
   readonly type: 'final';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** The answer's whole text. */
   readonly text: string;
 }
 
 /** A complete message was added to the conversation (any role, any channel). */
 export interface MessageEvent extends EventBase {
+  /** Discriminant: `message`. */
   readonly type: 'message';
+  /** The message, as stored in the history. */
   readonly message: Message;
 }
 
 /** The model's output was not well-formed Harmony. `recovered` says whether the runner salvaged it. */
 export interface ParseErrorEvent extends EventBase {
+  /** Discriminant: `parse-error`. */
   readonly type: 'parse-error';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** What was malformed. */
   readonly error: HarmonyParseError;
+  /** `true` when a message was salvaged; `false` when the tokens were dropped. */
   readonly recovered: boolean;
 }
 
 /** One model turn ended. */
 export interface TurnEndEvent extends EventBase {
+  /** Discriminant: `turn-end`. */
   readonly type: 'turn-end';
+  /** 1-based index of the model turn within the run. */
   readonly turn: number;
+  /** Why the generation ended: a stop token, the token budget, or an abort. */
   readonly finishReason: FinishReason;
+  /** The model turn's token counts and timings. */
   readonly usage: Usage;
 }
 
 /** The run was aborted through its signal. The history holds every completed message. */
 export interface AbortEvent extends EventBase {
+  /** Discriminant: `abort`. */
   readonly type: 'abort';
+  /** The abort signal's reason. */
   readonly reason: unknown;
 }
 
 /** The run failed. The history holds every completed message. */
 export interface ErrorEvent extends EventBase {
+  /** Discriminant: `error`. */
   readonly type: 'error';
+  /** The error the run rejects with. */
   readonly error: HarmonyAgentsError;
 }
 
 /** A listener threw. The run goes on; the error is reported here (and never to listeners of this event twice). */
 export interface ListenerErrorEvent extends EventBase {
+  /** Discriminant: `listener-error`. */
   readonly type: 'listener-error';
   /** The type of the event whose listener threw. */
   readonly eventType: AgentEvent['type'];
+  /** What the listener threw. */
   readonly error: unknown;
 }
 
 /** The run ended (successfully or not). Always the last event. */
 export interface RunEndEvent extends EventBase {
+  /** Discriminant: `run-end`. */
   readonly type: 'run-end';
   /** How the run ended. */
   readonly status: 'completed' | 'aborted' | 'failed';
@@ -204,7 +252,13 @@ export type AgentEvent =
 export type AgentEventType = AgentEvent['type'];
 
 /** The event of a given type. */
-export type AgentEventOf<TType extends AgentEventType> = Extract<AgentEvent, { type: TType }>;
+export type AgentEventOf<TType extends AgentEventType> = Extract<
+  AgentEvent,
+  {
+    /** The event type to select. */
+    type: TType;
+  }
+>;
 
 /** Sums usages; a cache figure is defined only if every part defines it. */
 export function addUsage(total: Usage, part: BackendUsage): Usage {

@@ -30,7 +30,9 @@ export interface BackendConformanceOptions {
 
 /** The result of one conformance check. */
 export interface ConformanceCheckResult {
+  /** The check's name, one of {@link CONFORMANCE_CHECKS}. */
   readonly name: string;
+  /** The outcome. */
   readonly status: 'passed' | 'failed' | 'skipped';
   /** Why it failed or was skipped. */
   readonly message?: string;

@@ -10,6 +10,7 @@ import { loadO200kHarmonyTokenizer } from '../harmony/tokenizer.js';
 
 /** A scripted backend was used differently from its script. */
 export class ScriptMismatchError extends HarmonyAgentsError {
+  /** The class name, `ScriptMismatchError`. */
   override readonly name = 'ScriptMismatchError';
   readonly code = 'script_mismatch';
   readonly source = 'user';

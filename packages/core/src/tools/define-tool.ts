@@ -30,7 +30,9 @@ export type ZodToolParameters = z4.$ZodType<unknown, Record<string, unknown>>;
  */
 export interface JsonSchemaToolParameters {
   readonly [keyword: string]: unknown;
+  /** Never set: keeps zod schemas from matching this type. */
   readonly _zod?: never;
+  /** Never set: keeps zod 3 schemas from matching this type. */
   readonly _def?: never;
 }
 

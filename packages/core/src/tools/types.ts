@@ -20,14 +20,25 @@ export interface ToolContext {
 
 /** The outcome of validating arguments: the typed value, or human-readable issues. */
 export type ValidationResult<T> =
-  | { readonly success: true; readonly value: T }
-  | { readonly success: false; readonly issues: readonly string[] };
+  | {
+      /** The arguments are valid. */
+      readonly success: true;
+      /** The validated value (defaults and transforms applied). */
+      readonly value: T;
+    }
+  | {
+      /** The arguments are invalid. */
+      readonly success: false;
+      /** One `path: message` line per problem. */
+      readonly issues: readonly string[];
+    };
 
 /**
  * A function tool, rendered in the developer message's `functions` namespace and called as
  * `functions.<name>`. Create one with `defineTool`.
  */
 export interface FunctionTool<TArgs = unknown, TResult = unknown> {
+  /** Discriminant: a function tool. */
   readonly kind: 'function';
   /** The tool's name, a valid identifier (`[A-Za-z_][A-Za-z0-9_]*`). */
   readonly name: string;
@@ -65,6 +76,7 @@ export interface BuiltinToolCall {
  * Its result is sent back as a tool message authored by the recipient, on the call's channel.
  */
 export interface BuiltinTool {
+  /** Discriminant: a built-in tool. */
   readonly kind: 'builtin';
   /** The namespace rendered in the system message; `namespace.name` is the recipient prefix. */
   readonly namespace: ToolNamespaceConfig;
