@@ -81,23 +81,47 @@ export interface LlamaCppBackendOptions {
 
 /** {@link LlamaCppBackendOptions} with every default applied. */
 export interface ResolvedLlamaCppBackendOptions {
+  /** See {@link LlamaCppBackendOptions.contextSize}. */
   readonly contextSize: number;
+  /** See {@link LlamaCppBackendOptions.batchSize}. */
   readonly batchSize: number;
+  /** See {@link LlamaCppBackendOptions.threads}; undefined leaves the choice to node-llama-cpp. */
   readonly threads: number | undefined;
+  /** See {@link LlamaCppBackendOptions.swaFullCache}. */
   readonly swaFullCache: boolean;
-  readonly sampling: Required<Omit<SamplingOptions, 'seed'>> & { readonly seed: number | undefined };
+  /** See {@link LlamaCppBackendOptions.sampling}; `seed` undefined means a new random seed per request. */
+  readonly sampling: Required<Omit<SamplingOptions, 'seed'>> & {
+    /** The sampling seed, or undefined for a new random seed per request. */
+    readonly seed: number | undefined;
+  };
+  /** See {@link LlamaCppBackendOptions.constrainToolArguments}. */
   readonly constrainToolArguments: boolean;
+  /** See {@link LlamaCppBackendOptions.grammarForRequest}. */
   readonly grammarForRequest: RequestGrammarSelector | undefined;
+  /** See {@link LlamaCppBackendOptions.backendId}. */
   readonly backendId: string;
 }
 
 /** The defaults of {@link LlamaCppBackendOptions}, in one place. */
 export const LLAMA_CPP_BACKEND_DEFAULTS = {
+  /** {@link LlamaCppBackendOptions.contextSize}: 8192 tokens. */
   contextSize: 8192,
+  /** {@link LlamaCppBackendOptions.batchSize}: 256 tokens per batch. */
   batchSize: 256,
+  /** {@link LlamaCppBackendOptions.swaFullCache}: on. */
   swaFullCache: true,
-  sampling: { temperature: 1, topP: 1, topK: 0 },
+  /** {@link LlamaCppBackendOptions.sampling}: OpenAI's recommendation for gpt-oss. */
+  sampling: {
+    /** Temperature 1. */
+    temperature: 1,
+    /** No nucleus cut-off. */
+    topP: 1,
+    /** No top-k cut-off. */
+    topK: 0,
+  },
+  /** {@link LlamaCppBackendOptions.constrainToolArguments}: on. */
   constrainToolArguments: true,
+  /** {@link LlamaCppBackendOptions.backendId}: `llamacpp`. */
   backendId: 'llamacpp',
 } as const;
 

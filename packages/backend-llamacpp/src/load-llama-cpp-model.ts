@@ -18,6 +18,7 @@ import { toLlamaToken } from './tokens.js';
 export interface LlamaCppLogEntry {
   /** node-llama-cpp's level name: `error`, `warn`, `info`, `log` or `debug`. */
   readonly level: string;
+  /** The message text. */
   readonly message: string;
 }
 

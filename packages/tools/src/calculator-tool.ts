@@ -339,9 +339,13 @@ export function evaluateExpression(expression: string, limits: CalculatorLimits 
  * Creates a `calculator` function tool for exact arithmetic the model should not do in its head.
  * @throws {@link ConfigurationError} for limits that are not positive integers.
  */
-export function createCalculatorTool(
-  options: CalculatorToolOptions = {},
-): FunctionTool<{ expression: string }, CalculatorResult> {
+export function createCalculatorTool(options: CalculatorToolOptions = {}): FunctionTool<
+  {
+    /** The expression to evaluate. */
+    expression: string;
+  },
+  CalculatorResult
+> {
   const limits = { maxLength: options.maxLength ?? 1000, maxDepth: options.maxDepth ?? 64 };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value < 1) {

@@ -121,9 +121,13 @@ export function describeInstant(instant: Date, timeZone: string): CurrentTime {
  * ```
  * @throws {@link ConfigurationError} if `defaultTimeZone` is not a known IANA time zone.
  */
-export function createCurrentTimeTool(
-  options: CurrentTimeToolOptions = {},
-): FunctionTool<{ time_zone?: string | undefined }, CurrentTime> {
+export function createCurrentTimeTool(options: CurrentTimeToolOptions = {}): FunctionTool<
+  {
+    /** An IANA time zone; the tool's default time zone when absent. */
+    time_zone?: string | undefined;
+  },
+  CurrentTime
+> {
   const now = options.now ?? (() => new Date());
   const defaultTimeZone = options.defaultTimeZone ?? 'UTC';
   if (canonicalTimeZone(defaultTimeZone) === undefined) {

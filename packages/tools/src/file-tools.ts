@@ -110,7 +110,12 @@ function relativeSegments(requested: string): string[] {
 export async function resolveInsideRoot(
   root: string,
   requested: string,
-): Promise<{ real: string; relative: string }> {
+): Promise<{
+  /** The real path (symbolic links resolved), inside the real root. */
+  real: string;
+  /** The path relative to the root, with `/` separators. */
+  relative: string;
+}> {
   const segments = relativeSegments(requested);
   let realRoot: string;
   try {
@@ -184,7 +189,13 @@ export async function readTextFileInsideRoot(
  * Creates a `read_file` function tool: returns the text of a UTF-8 file inside `root`.
  * @throws {@link ConfigurationError} for a missing root or an invalid `maxBytes`.
  */
-export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<{ path: string }, string> {
+export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<
+  {
+    /** The file's path, relative to the root. */
+    path: string;
+  },
+  string
+> {
   const tool = 'createReadFileTool';
   const root = checkRoot(tool, options.root);
   const maxBytes = checkPositive(tool, 'maxBytes', options.maxBytes ?? 256 * 1024);
@@ -203,9 +214,13 @@ export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<{
  * by name, at most `maxEntries` entries.
  * @throws {@link ConfigurationError} for a missing root or an invalid `maxEntries`.
  */
-export function createListDirectoryTool(
-  options: ListDirectoryToolOptions,
-): FunctionTool<{ path?: string | undefined }, DirectoryListing> {
+export function createListDirectoryTool(options: ListDirectoryToolOptions): FunctionTool<
+  {
+    /** The folder's path, relative to the root; the root when absent. */
+    path?: string | undefined;
+  },
+  DirectoryListing
+> {
   const tool = 'createListDirectoryTool';
   const root = checkRoot(tool, options.root);
   const maxEntries = checkPositive(tool, 'maxEntries', options.maxEntries ?? 200);

@@ -168,7 +168,13 @@ async function fetchText(
  * ```
  * @throws {@link ConfigurationError} for an empty or malformed allowlist or invalid limits.
  */
-export function createHttpFetchTool(options: HttpFetchToolOptions): FunctionTool<{ url: string }, string> {
+export function createHttpFetchTool(options: HttpFetchToolOptions): FunctionTool<
+  {
+    /** The URL to GET. */
+    url: string;
+  },
+  string
+> {
   const allowlist = parseAllowlist(options.allowlist, OWNER);
   if (allowlist.origins.length + allowlist.hosts.length === 0) {
     throw new ConfigurationError(`${OWNER}: allowlist must list at least one origin or host`);

@@ -12,16 +12,66 @@ import { GGML_TYPE, type GgmlTypeName, tensorByteLength } from './tensor-encodin
 
 /** A metadata value with its GGUF type. Arrays hold one scalar type. */
 export type GgufMetadataValue =
-  | { readonly type: 'uint8'; readonly value: number }
-  | { readonly type: 'int32'; readonly value: number }
-  | { readonly type: 'uint32'; readonly value: number }
-  | { readonly type: 'uint64'; readonly value: bigint }
-  | { readonly type: 'float32'; readonly value: number }
-  | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'string-array'; readonly value: readonly string[] }
-  | { readonly type: 'int32-array'; readonly value: Int32Array | readonly number[] }
-  | { readonly type: 'float32-array'; readonly value: Float32Array | readonly number[] };
+  | {
+      /** The GGUF value type. */
+      readonly type: 'uint8';
+      /** The value. */
+      readonly value: number;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'int32';
+      /** The value. */
+      readonly value: number;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'uint32';
+      /** The value. */
+      readonly value: number;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'uint64';
+      /** The value. */
+      readonly value: bigint;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'float32';
+      /** The value. */
+      readonly value: number;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'bool';
+      /** The value. */
+      readonly value: boolean;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'string';
+      /** The value. */
+      readonly value: string;
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'string-array';
+      /** The value. */
+      readonly value: readonly string[];
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'int32-array';
+      /** The value. */
+      readonly value: Int32Array | readonly number[];
+    }
+  | {
+      /** The GGUF value type. */
+      readonly type: 'float32-array';
+      /** The value. */
+      readonly value: Float32Array | readonly number[];
+    };
 
 /** One tensor to write. */
 export interface GgufTensor {

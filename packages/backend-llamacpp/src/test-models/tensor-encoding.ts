@@ -5,7 +5,14 @@
 import { ConfigurationError } from '@harmony-agents/core';
 
 /** The ggml type ids (`ggml.h`) of the supported tensor types. */
-export const GGML_TYPE = { f32: 0, f16: 1, q8_0: 8 } as const;
+export const GGML_TYPE = {
+  /** 32-bit floats. */
+  f32: 0,
+  /** 16-bit floats. */
+  f16: 1,
+  /** 8-bit quantization in blocks of 32 with one 16-bit scale. */
+  q8_0: 8,
+} as const;
 
 /** A supported ggml tensor type. */
 export type GgmlTypeName = keyof typeof GGML_TYPE;
