@@ -88,6 +88,15 @@ export class LlamaCppBackend implements Backend {
   }
 
   /**
+   * Every token this backend's context has evaluated so far (prompts and generated tokens), counted by
+   * node-llama-cpp's token meter independently of the usage reports. 0 before the first generation.
+   */
+  get evaluatedTokenCount(): number {
+    const sequence = this.#activeSequence;
+    return sequence === undefined || sequence.disposed ? 0 : meteredTokens(sequence);
+  }
+
+  /**
    * Creates the context now instead of on the first generation (about 0.1–1 s), e.g. to keep it out of the
    * first generation's timings.
    * @throws {@link BackendError} `disposed`, or `generation_failed` when the context cannot be created.
@@ -181,7 +190,7 @@ export class LlamaCppBackend implements Backend {
     const resources = this.#resources;
     const progress: GenerationProgress = {
       started: performance.now(),
-      meterAtStart: sequence.tokenMeter.usedInputTokens,
+      meterAtStart: meteredTokens(sequence),
       firstTokenAt: undefined,
       cachedPromptTokens: 0,
       evaluatedPromptTokens: 0,
@@ -242,7 +251,7 @@ export class LlamaCppBackend implements Backend {
       await constrainIfToolCall();
       const reused = await this.#reusePrefix(sequence, prompt);
       // Erasing can fall back to re-evaluating cached tokens from a checkpoint: those count as evaluated.
-      const reevaluated = sequence.tokenMeter.usedInputTokens - progress.meterAtStart;
+      const reevaluated = meteredTokens(sequence) - progress.meterAtStart;
       progress.cachedPromptTokens = Math.max(0, reused - reevaluated);
       const pending = prompt.slice(reused);
       for (let start = 0; start < pending.length - 1; start += this.#options.batchSize) {
@@ -372,6 +381,11 @@ export class LlamaCppBackend implements Backend {
       cause: error,
     });
   }
+}
+
+/** Tokens a sequence evaluated: node-llama-cpp meters tokens whose logits were read as "output", the rest as "input". */
+function meteredTokens(sequence: LlamaContextSequence): number {
+  return sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens;
 }
 
 function usageOf(promptTokens: number, progress: GenerationProgress): BackendUsage {

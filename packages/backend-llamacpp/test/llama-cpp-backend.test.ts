@@ -134,7 +134,12 @@ describe('generation', () => {
     });
 
     const prompt2 = [...QUESTION_PROMPT, ...round1.tokens, ...TOOL_RESULT];
+    const meterBefore = backend.backend.evaluatedTokenCount;
     const round2 = await collect(backend, request({ promptTokens: prompt2, maxTokens: 64 }));
+    // node-llama-cpp's own meter agrees: the new prompt tokens, then every generated token but the stop.
+    expect(backend.backend.evaluatedTokenCount - meterBefore).toBe(
+      round2.finish.usage.evaluatedPromptTokens! + round2.tokens.length - 1,
+    );
     // Cached: the previous prompt and generation minus its stop token, which llama.cpp never evaluates.
     const cached2 = QUESTION_PROMPT.length + round1.tokens.length - 1;
     expect(round2.finish.usage).toMatchObject({

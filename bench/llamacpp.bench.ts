@@ -1,0 +1,259 @@
+/**
+ * llama.cpp backend benchmark on the tiny generated gpt-oss model (CPU, one thread), as ratios from one run:
+ *
+ * 1. KV-cache reuse: prompt tokens evaluated per tool round / tokens that round added (target 1.00), for the
+ *    weather workflow run by the agent runner, counted by node-llama-cpp's token meter.
+ * 2. Decode speed: tokens/s through our backend / a bare node-llama-cpp `sequence.evaluate` loop on the same
+ *    model and settings (target >= 0.95), greedy; plus the default sampling (temperature 1, top-p 1, no top-k)
+ *    against node-llama-cpp given `topK: 0`, which sorts the whole vocabulary every token.
+ * 3. The same three-turn conversation through node-llama-cpp's `LlamaChatSession` + `HarmonyChatWrapper`:
+ *    prompt tokens evaluated and time per turn, next to our backend driven by the runner.
+ *
+ * Run: `node --conditions=source --import tsx bench/llamacpp.bench.ts`
+ */
+import { pathToFileURL } from 'node:url';
+import { type LlamaCppModel, loadLlamaCppModel } from '@harmony-agents/backend-llamacpp';
+import {
+  createScriptedLlamaCppBackend,
+  getTinyGptOssModel,
+  tokenScriptGrammar,
+} from '@harmony-agents/backend-llamacpp/test-models';
+import { type Backend, createAgent, defineTool, loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
+import { HarmonyChatWrapper, LlamaChatSession, type Token } from 'node-llama-cpp';
+import { z } from 'zod';
+
+const CONTEXT = { contextSize: 2048, batchSize: 128, threads: 1 } as const;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const tokenizer = loadO200kHarmonyTokenizer();
+const encode = (text: string) => tokenizer.encode(text, { allowedSpecial: 'all' });
+
+function weatherTools() {
+  return [
+    defineTool({
+      name: 'get_current_location',
+      description: 'Gets the current location of a user.',
+      parameters: z.object({ userid: z.string() }),
+      execute: ({ userid }) => (userid === 'john123' ? 'San Francisco, CA' : 'Seoul, South Korea'),
+    }),
+    defineTool({
+      name: 'get_current_temperature',
+      description: 'Gets the current temperature at a location.',
+      parameters: z.object({ location: z.string(), format: z.enum(['celsius', 'fahrenheit']) }),
+      execute: ({ format }) => ({ temperature: format === 'fahrenheit' ? 64 : 18, format }),
+    }),
+  ];
+}
+
+/** 1. Prompt tokens evaluated per tool round / tokens the round added, from node-llama-cpp's token meter. */
+async function kvReuse(model: LlamaCppModel) {
+  const completions = [
+    scriptToolCall('get_current_location', { userid: 'john123' }, { analysis: 'Location first.' }),
+    scriptToolCall('get_current_temperature', { location: 'San Francisco, CA', format: 'fahrenheit' }),
+    scriptFinal('It is 64°F in San Francisco, CA.', { analysis: 'Answer.' }),
+    scriptToolCall('get_current_location', { userid: 'jay_lee' }, { analysis: 'Same for jay_lee.' }),
+    scriptToolCall('get_current_temperature', { location: 'Seoul, South Korea', format: 'fahrenheit' }),
+    scriptFinal('It is 41°F in Seoul, South Korea.', { analysis: 'Answer.' }),
+  ];
+  const scripted = createScriptedLlamaCppBackend({ model, completions, ...CONTEXT });
+  const calls: { prompt: readonly number[]; generated: number[]; meterBefore: number }[] = [];
+  const backend: Backend = {
+    specificationVersion: scripted.specificationVersion,
+    backendId: scripted.backendId,
+    capabilities: scripted.backend.capabilities,
+    async *doGenerate(request) {
+      const call = {
+        prompt: request.promptTokens,
+        generated: [] as number[],
+        meterBefore: scripted.backend.evaluatedTokenCount,
+      };
+      calls.push(call);
+      for await (const chunk of scripted.doGenerate(request)) {
+        if (chunk.type === 'tokens') call.generated.push(...chunk.tokens);
+        yield chunk;
+      }
+    },
+  };
+  const agent = createAgent({ backend, tools: weatherTools(), currentDate: null });
+  const first = await agent.run('What is the temperature in Fahrenheit where user john123 is?');
+  await agent.run('and for jay_lee?', { history: first.history });
+  const meterAtEnd = scripted.backend.evaluatedTokenCount;
+  await scripted.dispose();
+  const rounds = calls.slice(1).map((call, index) => {
+    const previous = calls[index]!;
+    // What the engine already processed: the previous prompt and generation, less the unevaluated stop token.
+    const processed = [...previous.prompt, ...previous.generated.slice(0, -1)];
+    let shared = 0;
+    while (
+      shared < processed.length &&
+      shared < call.prompt.length - 1 &&
+      processed[shared] === call.prompt[shared]
+    ) {
+      shared++;
+    }
+    const meterAfter = calls[index + 2]?.meterBefore ?? meterAtEnd;
+    const evaluated = meterAfter - call.meterBefore - (call.generated.length - 1);
+    return { added: call.prompt.length - shared, evaluated, promptTokens: call.prompt.length };
+  });
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  return {
+    rounds,
+    evaluatedPerAdded: sum(rounds.map((round) => round.evaluated)) / sum(rounds.map((round) => round.added)),
+  };
+}
+
+/** 2. Decode tokens/s: our backend vs a bare node-llama-cpp loop, same model and context settings. */
+async function decodeSpeed(model: LlamaCppModel) {
+  const prompt = encode('<|start|>user<|message|>Write a long story.<|end|><|start|>assistant');
+  const tokens = 200;
+  const ours = async (sampling: { temperature: number; seed: number }) => {
+    const backend = model.createBackend(CONTEXT);
+    await backend.initialize();
+    let rate = 0;
+    for await (const chunk of backend.doGenerate({
+      promptTokens: prompt,
+      stopTokens: [],
+      maxTokens: tokens,
+      sampling,
+      signal: undefined,
+      constrainedTools: [],
+    })) {
+      if (chunk.type === 'finish') rate = (chunk.usage.generatedTokens - 1) / (chunk.usage.decodeMs! / 1000);
+    }
+    await backend.dispose();
+    return rate;
+  };
+  const bare = async (options: Record<string, unknown>) => {
+    const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
+    const sequence = context.getSequence();
+    let count = 0;
+    let started = 0;
+    for await (const _token of sequence.evaluate(prompt as Token[], { ...options, yieldEogToken: true })) {
+      if (count === 0) started = performance.now();
+      if (++count >= tokens) break;
+    }
+    const rate = (count - 1) / ((performance.now() - started) / 1000);
+    await context.dispose();
+    return rate;
+  };
+  const greedyOurs: number[] = [];
+  const greedyBare: number[] = [];
+  const sampledOurs: number[] = [];
+  const sampledTopKZero: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    greedyOurs.push(await ours({ temperature: 0, seed: run }));
+    greedyBare.push(await bare({ temperature: 0 }));
+    sampledOurs.push(await ours({ temperature: 1, seed: run }));
+    sampledTopKZero.push(await bare({ temperature: 1, topP: 1, topK: 0, seed: run }));
+  }
+  return {
+    greedyTokensPerSecond: { ours: median(greedyOurs), bare: median(greedyBare) },
+    greedyRatio: median(greedyOurs) / median(greedyBare),
+    defaultSamplingTokensPerSecond: {
+      ours: median(sampledOurs),
+      nodeLlamaCppTopKZero: median(sampledTopKZero),
+    },
+    defaultSamplingRatio: median(sampledOurs) / median(sampledTopKZero),
+  };
+}
+
+const QUESTIONS = ['What is the weather in Seoul?', 'And tomorrow?', 'Thanks! Anything else?'];
+const ANSWERS = ['It is clear and 5°C.', 'Rain is expected tomorrow.', 'Take an umbrella.'];
+
+/** 3. Three turns through LlamaChatSession + HarmonyChatWrapper, and through the runner and our backend. */
+async function chatSessionComparison(model: LlamaCppModel) {
+  const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
+  const sequence = context.getSequence();
+  const session = new LlamaChatSession({
+    contextSequence: sequence,
+    chatWrapper: new HarmonyChatWrapper({ todayDate: null }),
+    systemPrompt: 'Answer briefly.',
+  });
+  const nodeLlamaCpp: { evaluatedPromptTokens: number; ms: number }[] = [];
+  for (const [index, question] of QUESTIONS.entries()) {
+    // The wrapper writes `<|channel|>final<|message|>` itself; the grammar forces the answer text.
+    const grammar = await model.llama.createGrammar({
+      grammar: tokenScriptGrammar(tokenizer.encodeOrdinary(ANSWERS[index]!)),
+    });
+    const before = sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens;
+    const started = performance.now();
+    const answer = await session.prompt(question, { grammar, maxTokens: 64, temperature: 1, seed: 1 });
+    const ms = performance.now() - started;
+    const evaluated = sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens - before;
+    nodeLlamaCpp.push({ evaluatedPromptTokens: evaluated - tokenizer.encodeOrdinary(answer).length, ms });
+  }
+  await context.dispose();
+
+  // The same grammars as the chat session's, without the scripted backend's expected-token hint, so both
+  // sides pay llama.cpp's full grammar pass on every token.
+  let turn = 0;
+  const backend = model.createBackend({
+    ...CONTEXT,
+    grammarForRequest: () => tokenScriptGrammar(encode(`<|channel|>final<|message|>${ANSWERS[turn++]}`)),
+  });
+  const agent = createAgent({ backend, instructions: 'Answer briefly.', currentDate: null });
+  const ours: { evaluatedPromptTokens: number; ms: number }[] = [];
+  let history: Parameters<typeof agent.run>[1] = {};
+  for (const question of QUESTIONS) {
+    const started = performance.now();
+    const result = await agent.run(question, history);
+    ours.push({
+      evaluatedPromptTokens: result.usage.evaluatedPromptTokens ?? Number.NaN,
+      ms: performance.now() - started,
+    });
+    history = { history: result.history };
+  }
+  await backend.dispose();
+  return { nodeLlamaCpp, ours };
+}
+
+/** Runs the llama.cpp benchmark on the tiny model and returns its figures. */
+export async function runLlamaCppBenchmark() {
+  const file = await getTinyGptOssModel();
+  const loadStarted = performance.now();
+  const model = await loadLlamaCppModel({ model: file.path });
+  const loadMs = performance.now() - loadStarted;
+  try {
+    return {
+      model: { bytes: file.bytes, generationMs: file.generationMs, loadMs },
+      kvReuse: await kvReuse(model),
+      decode: await decodeSpeed(model),
+      chatSession: await chatSessionComparison(model),
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await runLlamaCppBenchmark();
+  const fixed = (value: number, digits = 2) => value.toFixed(digits);
+  console.log('llama.cpp backend, tiny gpt-oss model (CPU, 1 thread)');
+  console.log(
+    `  model: ${fixed(result.model.bytes / 2 ** 20, 1)} MiB, generated in ${fixed(result.model.generationMs, 0)} ms (0 = cached), loaded in ${fixed(result.model.loadMs, 0)} ms`,
+  );
+  for (const [index, round] of result.kvReuse.rounds.entries()) {
+    console.log(
+      `      model call ${index + 2}: prompt ${round.promptTokens} tokens, ${round.added} not yet processed, ${round.evaluated} evaluated`,
+    );
+  }
+  console.log(
+    `  (1) prompt tokens evaluated / tokens added, all rounds: ${fixed(result.kvReuse.evaluatedPerAdded)} (target 1.00)`,
+  );
+  const decode = result.decode;
+  console.log(
+    `  (2) greedy decode: ours ${fixed(decode.greedyTokensPerSecond.ours, 0)} tok/s, bare node-llama-cpp ${fixed(decode.greedyTokensPerSecond.bare, 0)} tok/s, ratio ${fixed(decode.greedyRatio)} (target >= 0.95)`,
+  );
+  console.log(
+    `      default sampling: ours ${fixed(decode.defaultSamplingTokensPerSecond.ours, 0)} tok/s, node-llama-cpp topK 0 ${fixed(decode.defaultSamplingTokensPerSecond.nodeLlamaCppTopKZero, 0)} tok/s, ratio ${fixed(decode.defaultSamplingRatio)}`,
+  );
+  console.log(
+    '  (3) same answers forced by grammars; the chat wrapper writes <|channel|>final<|message|> unsampled',
+  );
+  for (const [index, turn] of result.chatSession.nodeLlamaCpp.entries()) {
+    const ours = result.chatSession.ours[index]!;
+    console.log(
+      `  (3) turn ${index + 1}: LlamaChatSession evaluated ${turn.evaluatedPromptTokens} prompt tokens in ${fixed(turn.ms, 0)} ms; runner + our backend ${ours.evaluatedPromptTokens} in ${fixed(ours.ms, 0)} ms`,
+    );
+  }
+}
