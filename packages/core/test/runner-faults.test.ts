@@ -356,3 +356,19 @@ describe('built-in tools', () => {
     expect(encoding.decode(backend.requests[0]!.promptTokens)).toContain('## python\n\nRuns Python.');
   });
 });
+
+describe('a history that cannot be rendered', () => {
+  it('fails the run with events and leaves the history untouched', async () => {
+    const { agent, backend } = agentWith([]);
+    const history = Conversation.fromMessages([
+      { role: 'tool', content: [{ type: 'text', text: 'orphan' }] },
+    ]);
+    const run = agent.run('Hi', { history });
+    const iterated: AgentEvent[] = [];
+    for await (const event of run) iterated.push(event);
+    await expect(run).rejects.toThrow('Tools should have a name!');
+    expect(types(iterated)).toEqual(['run-start', 'error', 'run-end']);
+    expect(run.history).toBe(history);
+    expect(backend.requests).toHaveLength(0);
+  });
+});

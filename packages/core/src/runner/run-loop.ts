@@ -91,21 +91,21 @@ export async function executeRun(
 
   // The prompt prefix: system, developer, the history the policy keeps, the new user message.
   const prefix: number[] = [];
-  for (const message of buildHeaderMessages(settings.header)) {
-    for (const token of encoding.render(message, {
-      conversationHasFunctionTools: settings.header.functionNamespace !== null,
-    })) {
-      prefix.push(token);
-    }
-  }
-  const userEntry: ConversationEntry = { message: input };
-  cache.append(selectPromptEntries([...history.entries, userEntry], settings.reasoningHistory), prefix);
+  const userEntry: ConversationEntry = { message: compactMessage(input) };
   const assistantStart = assistantStartTokens(encoding);
-
   run.emit({ type: 'run-start', runId, input });
-  commit([userEntry]);
 
   try {
+    for (const message of buildHeaderMessages(settings.header)) {
+      for (const token of encoding.render(message, {
+        conversationHasFunctionTools: settings.header.functionNamespace !== null,
+      })) {
+        prefix.push(token);
+      }
+    }
+    // Rendering the history may fail (a message that cannot be rendered); then nothing is committed.
+    cache.append(selectPromptEntries([...history.entries, userEntry], settings.reasoningHistory), prefix);
+    commit([userEntry]);
     let toolRounds = 0;
     for (;;) {
       if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
