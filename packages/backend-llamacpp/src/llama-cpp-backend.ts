@@ -42,6 +42,12 @@ interface GenerationProgress {
  * A {@link Backend} on one llama.cpp context sequence. Create it with `LlamaCppModel.createBackend()`; several
  * backends (agents) can share one loaded model, each with its own context and KV cache. Generations on one
  * backend run one at a time.
+ *
+ * Each generation keeps the longest prefix of the prompt already in the KV cache and evaluates only the rest.
+ * It ends right after a stop token of the request or any end-of-generation token, which is yielded last; the
+ * non-Harmony `<|endoftext|>` is reported as `<|call|>` inside a message with a recipient and as `<|return|>`
+ * otherwise (when the request lists that token). Arguments of calls to `request.constrainedTools` are sampled
+ * under a grammar from the tool's JSON Schema.
  */
 export class LlamaCppBackend implements Backend {
   /** {@inheritDoc @harmony-agents/core!Backend.specificationVersion} */
