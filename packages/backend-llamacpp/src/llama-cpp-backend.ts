@@ -19,13 +19,12 @@ import {
   DisposedError,
   type LlamaContext,
   type LlamaContextSequence,
-  LlamaGrammarEvaluationState,
   type SequenceEvaluateOptions,
 } from 'node-llama-cpp';
-import { HarmonyHeaderTracker } from './harmony-header-tracker.js';
 import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 import { resolveSampling } from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
+import { SamplingSteering } from './sampling-steering.js';
 import { isAborted, toLlamaTokens } from './tokens.js';
 
 /** A generation's mutable bookkeeping. */
@@ -221,40 +220,8 @@ export class LlamaCppBackend implements Backend {
       return;
     }
 
-    const tracker = HarmonyHeaderTracker.startingAfter(prompt, (tokens) => resources.decode(tokens));
-    let grammarState: LlamaGrammarEvaluationState | undefined;
-    let tokenBias = resources.noBias;
-    const selected = this.#options.grammarForRequest?.(request);
-    const requestGrammar = typeof selected === 'string' ? { gbnf: selected } : selected;
-    const expectedTokens = requestGrammar?.expectedTokens ?? [];
-    let followsExpected = expectedTokens.length > 0;
-    const constrainTools =
-      this.#options.constrainToolArguments &&
-      requestGrammar === undefined &&
-      request.constrainedTools.length > 0;
-    const constrainIfToolCall = async (): Promise<void> => {
-      const header = tracker.currentHeader;
-      if (!constrainTools || !tracker.atBodyStart || header === undefined) return;
-      const tool = request.constrainedTools.find((candidate) => candidate.recipient === header.recipient);
-      if (tool === undefined || (header.contentType !== undefined && !/json/iu.test(header.contentType)))
-        return;
-      const grammar = await resources.grammars.toolArguments(tool.parameters);
-      grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
-      tokenBias = resources.specialTokenBan;
-    };
-
     try {
-      if (requestGrammar !== undefined) {
-        const grammar = await resources.grammars.request(requestGrammar.gbnf);
-        grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
-      }
-      const favourExpected = (index: number): void => {
-        const token = expectedTokens[index];
-        if (followsExpected && token !== undefined) tokenBias = resources.favour(token);
-        else tokenBias = resources.noBias;
-      };
-      favourExpected(0);
-      await constrainIfToolCall();
+      const steering = await SamplingSteering.create(resources, this.#options, request);
       const reused = await this.#reusePrefix(sequence, prompt);
       // Erasing can fall back to re-evaluating cached tokens from a checkpoint: those count as evaluated.
       const reevaluated = meteredTokens(sequence) - progress.meterAtStart;
@@ -277,8 +244,8 @@ export class LlamaCppBackend implements Backend {
         topK: sampling.topK === 0 ? (null as unknown as number) : sampling.topK,
         seed: sampling.seed ?? Math.floor(Math.random() * 2 ** 32),
         yieldEogToken: true,
-        grammarEvaluationState: () => grammarState,
-        tokenBias: () => tokenBias,
+        grammarEvaluationState: () => steering.grammarState,
+        tokenBias: () => steering.tokenBias,
       };
       const iterator = sequence.evaluate(toLlamaTokens(pending.slice(-1)), evaluateOptions);
       try {
@@ -289,7 +256,10 @@ export class LlamaCppBackend implements Backend {
           const token = next.value;
           progress.generatedTokens++;
           if (resources.isEndOfGeneration(token)) {
-            yield { type: 'tokens', tokens: [this.#reportedStopToken(token, stopTokens, tracker)] };
+            yield {
+              type: 'tokens',
+              tokens: [reportedStopToken(token, stopTokens, steering.currentRecipient)],
+            };
             yield finish('stop');
             return;
           }
@@ -306,12 +276,7 @@ export class LlamaCppBackend implements Backend {
             yield finish('abort');
             return;
           }
-          if (followsExpected) {
-            followsExpected = token === expectedTokens[progress.generatedTokens - 1];
-            favourExpected(progress.generatedTokens);
-          }
-          tracker.push(token);
-          await constrainIfToolCall();
+          await steering.accept(token);
           next = await iterator.next();
         }
       } finally {
@@ -360,20 +325,6 @@ export class LlamaCppBackend implements Backend {
     return Math.min(shared, sequence.nextTokenIndex);
   }
 
-  /**
-   * The token reported for an end-of-generation token. Harmony stops (`<|call|>`, `<|return|>`) and any stop
-   * token of the request are reported as sampled. Another one, i.e. `<|endoftext|>`, ends the message in
-   * progress: it is reported as `<|call|>` when that message has a recipient (a tool call) and as `<|return|>`
-   * otherwise, provided the request lists that token as a stop token.
-   */
-  #reportedStopToken(token: number, stopTokens: ReadonlySet<number>, tracker: HarmonyHeaderTracker): number {
-    if (stopTokens.has(token) || token === HARMONY_TOKENS.call || token === HARMONY_TOKENS.return)
-      return token;
-    const mapped =
-      tracker.currentHeader?.recipient === undefined ? HARMONY_TOKENS.return : HARMONY_TOKENS.call;
-    return stopTokens.has(mapped) ? mapped : token;
-  }
-
   #wrapError(error: unknown): unknown {
     if (isHarmonyAgentsError(error)) return error;
     if (error instanceof DisposedError || this.#disposed) {
@@ -387,6 +338,22 @@ export class LlamaCppBackend implements Backend {
       cause: error,
     });
   }
+}
+
+/**
+ * The token reported for an end-of-generation token. Harmony stops (`<|call|>`, `<|return|>`) and any stop
+ * token of the request are reported as sampled. Another one, i.e. `<|endoftext|>`, ends the message in
+ * progress: it is reported as `<|call|>` when that message has a recipient (a tool call) and as `<|return|>`
+ * otherwise, provided the request lists that token as a stop token.
+ */
+function reportedStopToken(
+  token: number,
+  stopTokens: ReadonlySet<number>,
+  recipient: string | undefined,
+): number {
+  if (stopTokens.has(token) || token === HARMONY_TOKENS.call || token === HARMONY_TOKENS.return) return token;
+  const mapped = recipient === undefined ? HARMONY_TOKENS.return : HARMONY_TOKENS.call;
+  return stopTokens.has(mapped) ? mapped : token;
 }
 
 /** Tokens a sequence evaluated: node-llama-cpp meters tokens whose logits were read as "output", the rest as "input". */

@@ -1,0 +1,99 @@
+/**
+ * Which grammar and token bias the sampler uses at each step of one generation: a request grammar (with its
+ * expected tokens), or a tool's argument grammar once a constrained tool-call header is complete.
+ */
+
+import type { BackendGenerateRequest } from '@harmony-agents/core';
+import { LlamaGrammarEvaluationState, type TokenBias } from 'node-llama-cpp';
+import { HarmonyHeaderTracker } from './harmony-header-tracker.js';
+import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
+import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
+
+/** The steering state of one generation. Read `grammarState` and `tokenBias` before each sampling step. */
+export class SamplingSteering {
+  readonly #resources: LlamaCppModelResources;
+  readonly #request: BackendGenerateRequest;
+  readonly #tracker: HarmonyHeaderTracker;
+  readonly #expectedTokens: readonly number[];
+  readonly #constrainTools: boolean;
+  #followsExpected: boolean;
+  #generated = 0;
+  /** The grammar the next token is sampled under, if any. */
+  grammarState: LlamaGrammarEvaluationState | undefined;
+  /** The token bias of the next sampling step. */
+  tokenBias: TokenBias;
+
+  private constructor(
+    resources: LlamaCppModelResources,
+    request: BackendGenerateRequest,
+    expectedTokens: readonly number[],
+    constrainTools: boolean,
+  ) {
+    this.#resources = resources;
+    this.#request = request;
+    this.#tracker = HarmonyHeaderTracker.startingAfter(request.promptTokens, (tokens) =>
+      resources.decode(tokens),
+    );
+    this.#expectedTokens = expectedTokens;
+    this.#constrainTools = constrainTools;
+    this.#followsExpected = expectedTokens.length > 0;
+    this.tokenBias = this.#followsExpected ? resources.favour(expectedTokens[0]!) : resources.noBias;
+  }
+
+  /**
+   * Prepares the steering of a request: compiles its request grammar, or constrains the arguments right away
+   * when the prompt itself ends with a constrained tool-call header.
+   * @throws {@link ConfigurationError} for a request grammar that names an end-of-generation token or does not compile.
+   */
+  static async create(
+    resources: LlamaCppModelResources,
+    options: ResolvedLlamaCppBackendOptions,
+    request: BackendGenerateRequest,
+  ): Promise<SamplingSteering> {
+    const selected = options.grammarForRequest?.(request);
+    const requestGrammar = typeof selected === 'string' ? { gbnf: selected } : selected;
+    const constrainTools =
+      options.constrainToolArguments && requestGrammar === undefined && request.constrainedTools.length > 0;
+    const steering = new SamplingSteering(
+      resources,
+      request,
+      requestGrammar?.expectedTokens ?? [],
+      constrainTools,
+    );
+    if (requestGrammar !== undefined) {
+      const grammar = await resources.grammars.request(requestGrammar.gbnf);
+      steering.grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
+    }
+    await steering.#constrainIfToolCall();
+    return steering;
+  }
+
+  /** The recipient of the message being written, if it has one (a tool call). */
+  get currentRecipient(): string | undefined {
+    return this.#tracker.currentHeader?.recipient;
+  }
+
+  /** Advances over a generated token that does not end the generation. */
+  async accept(token: number): Promise<void> {
+    this.#generated++;
+    if (this.#followsExpected) {
+      this.#followsExpected = token === this.#expectedTokens[this.#generated - 1];
+      const next = this.#expectedTokens[this.#generated];
+      this.tokenBias =
+        this.#followsExpected && next !== undefined ? this.#resources.favour(next) : this.#resources.noBias;
+    }
+    this.#tracker.push(token);
+    await this.#constrainIfToolCall();
+  }
+
+  async #constrainIfToolCall(): Promise<void> {
+    const header = this.#tracker.currentHeader;
+    if (!this.#constrainTools || !this.#tracker.atBodyStart || header === undefined) return;
+    const tool = this.#request.constrainedTools.find((candidate) => candidate.recipient === header.recipient);
+    if (tool === undefined) return;
+    if (header.contentType !== undefined && !/json/iu.test(header.contentType)) return;
+    const grammar = await this.#resources.grammars.toolArguments(tool.parameters);
+    this.grammarState = new LlamaGrammarEvaluationState({ model: this.#resources.model, grammar });
+    this.tokenBias = this.#resources.specialTokenBan;
+  }
+}
