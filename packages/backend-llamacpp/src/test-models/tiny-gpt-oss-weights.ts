@@ -22,18 +22,29 @@ import { GPT_OSS_VOCABULARY_SIZE } from './o200k-harmony-vocabulary.js';
 import { SeededRandom } from './seeded-random.js';
 import { encodeTensor, type GgmlTypeName } from './tensor-encoding.js';
 
-/** The shape and weights of a tiny model, fully resolved. */
+/** The shape and weights of a tiny model, fully resolved (see `TinyGptOssModelOptions` for each field). */
 export interface TinyGptOssArchitecture {
+  /** Seed of the random weights. */
   readonly seed: number;
+  /** Type of the large matrices. */
   readonly weightType: GgmlTypeName;
+  /** Transformer blocks. */
   readonly layers: number;
+  /** Hidden size. */
   readonly embeddingLength: number;
+  /** Query heads. */
   readonly headCount: number;
+  /** Key/value heads. */
   readonly headCountKv: number;
+  /** Head dimension. */
   readonly headDimension: number;
+  /** Experts per layer. */
   readonly expertCount: number;
+  /** Experts used per token. */
   readonly expertUsedCount: number;
+  /** Hidden size of each expert. */
   readonly expertFeedForwardLength: number;
+  /** Whether the end-of-generation rows are shaped. */
   readonly stopTokenShaping: boolean;
   /** Pairs (token, successor) of the bigram scripts. */
   readonly bigrams: ReadonlyMap<number, number>;
