@@ -216,6 +216,31 @@ describe('abort, limits and errors', () => {
     await backend.dispose();
   });
 
+  it('aborts between prompt batches, keeping the evaluated batches for the next request', async () => {
+    const backend = model.createBackend(TEST_BACKEND_OPTIONS);
+    const prompt = encode(
+      `<|start|>user<|message|>${'Tell me about the weather. '.repeat(60)}<|end|><|start|>assistant`,
+    );
+    let reads = 0;
+    // Read once before the prompt, then once per batch: aborted from the third batch on.
+    const signal = {
+      get aborted() {
+        return ++reads > 3;
+      },
+    } as AbortSignal;
+    const aborted = await collect(backend, request({ promptTokens: prompt, signal }));
+    const batch = TEST_BACKEND_OPTIONS.batchSize!;
+    expect(aborted.tokens).toEqual([]);
+    expect(aborted.finish).toMatchObject({ reason: 'abort', usage: { evaluatedPromptTokens: 2 * batch } });
+    expect(backend.cachedTokens).toEqual(prompt.slice(0, 2 * batch));
+    const resumed = await collect(backend, request({ promptTokens: prompt, maxTokens: 2 }));
+    expect(resumed.finish.usage).toMatchObject({
+      cachedPromptTokens: 2 * batch,
+      evaluatedPromptTokens: prompt.length - 2 * batch,
+    });
+    await backend.dispose();
+  });
+
   it('finishes with abort before evaluating anything when the signal is already aborted', async () => {
     const backend = model.createBackend(TEST_BACKEND_OPTIONS);
     const run = await collect(
@@ -257,6 +282,16 @@ describe('abort, limits and errors', () => {
       ConfigurationError,
     );
     await expect(collect(backend, request({ promptTokens: [] }))).rejects.toThrow(/empty/);
+    await backend.dispose();
+  });
+
+  it('samples a whole completion under a request grammar, then stops', async () => {
+    const forced = encode('<|channel|>final<|message|>Sunny.');
+    const grammar = `root ::= ${forced.map((token) => `<[${token}]>`).join(' ')}`;
+    const backend = model.createBackend({ ...TEST_BACKEND_OPTIONS, grammarForRequest: () => grammar });
+    const run = await collect(backend, request({ promptTokens: QUESTION_PROMPT, maxTokens: 20 }));
+    expect(run.tokens).toEqual([...forced, HARMONY_TOKENS.return]);
+    expect(run.finish.reason).toBe('stop');
     await backend.dispose();
   });
 
