@@ -24,7 +24,6 @@ import { HarmonyChatWrapper, LlamaChatSession, type Token } from 'node-llama-cpp
 import { z } from 'zod';
 
 const CONTEXT = { contextSize: 2048, batchSize: 128, threads: 1 } as const;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const tokenizer = loadO200kHarmonyTokenizer();
 const encode = (text: string) => tokenizer.encode(text, { allowedSpecial: 'all' });
 
@@ -105,10 +104,12 @@ async function kvReuse(model: LlamaCppModel) {
 /** 2. Decode tokens/s: our backend vs a bare node-llama-cpp loop, same model and context settings. */
 async function decodeSpeed(model: LlamaCppModel) {
   const prompt = encode('<|start|>user<|message|>Write a long story.<|end|><|start|>assistant');
-  const tokens = 200;
+  const tokens = 300;
+  const backend = model.createBackend(CONTEXT);
+  await backend.initialize();
+  const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
+  const sequence = context.getSequence();
   const ours = async (sampling: { temperature: number; seed: number }) => {
-    const backend = model.createBackend(CONTEXT);
-    await backend.initialize();
     let rate = 0;
     for await (const chunk of backend.doGenerate({
       promptTokens: prompt,
@@ -120,40 +121,37 @@ async function decodeSpeed(model: LlamaCppModel) {
     })) {
       if (chunk.type === 'finish') rate = (chunk.usage.generatedTokens - 1) / (chunk.usage.decodeMs! / 1000);
     }
-    await backend.dispose();
     return rate;
   };
   const bare = async (options: Record<string, unknown>) => {
-    const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
-    const sequence = context.getSequence();
+    await sequence.clearHistory();
     let count = 0;
     let started = 0;
     for await (const _token of sequence.evaluate(prompt as Token[], { ...options, yieldEogToken: true })) {
       if (count === 0) started = performance.now();
       if (++count >= tokens) break;
     }
-    const rate = (count - 1) / ((performance.now() - started) / 1000);
-    await context.dispose();
-    return rate;
+    return (count - 1) / ((performance.now() - started) / 1000);
   };
   const greedyOurs: number[] = [];
   const greedyBare: number[] = [];
   const sampledOurs: number[] = [];
   const sampledTopKZero: number[] = [];
-  for (let run = 0; run < 5; run++) {
+  // Interleaved runs, best of each: on a machine shared with other jobs, the fastest run is the least disturbed.
+  for (let run = 0; run < 8; run++) {
     greedyOurs.push(await ours({ temperature: 0, seed: run }));
     greedyBare.push(await bare({ temperature: 0 }));
     sampledOurs.push(await ours({ temperature: 1, seed: run }));
     sampledTopKZero.push(await bare({ temperature: 1, topP: 1, topK: 0, seed: run }));
   }
+  await backend.dispose();
+  await context.dispose();
+  const best = (values: number[]) => Math.max(...values);
   return {
-    greedyTokensPerSecond: { ours: median(greedyOurs), bare: median(greedyBare) },
-    greedyRatio: median(greedyOurs) / median(greedyBare),
-    defaultSamplingTokensPerSecond: {
-      ours: median(sampledOurs),
-      nodeLlamaCppTopKZero: median(sampledTopKZero),
-    },
-    defaultSamplingRatio: median(sampledOurs) / median(sampledTopKZero),
+    greedyTokensPerSecond: { ours: best(greedyOurs), bare: best(greedyBare) },
+    greedyRatio: best(greedyOurs) / best(greedyBare),
+    defaultSamplingTokensPerSecond: { ours: best(sampledOurs), nodeLlamaCppTopKZero: best(sampledTopKZero) },
+    defaultSamplingRatio: best(sampledOurs) / best(sampledTopKZero),
   };
 }
 
