@@ -16,7 +16,7 @@ describe('examples/abort-and-limits', () => {
       'answered "The warehouse did not answer in time; please try again later."',
       'invalid_tool_arguments for functions.look_up_order: order_id: Invalid input: expected string, received number (the model wrote {"order_id":42})',
       'max_tool_rounds_exceeded [run]: The model made more than 1 tool rounds in one run',
-      'token_budget_exceeded [run]: Generation stopped after 8 tokens, before the model finished',
+      'token_budget_exceeded [run]: The run used its budget of 8 generated tokens before the model finished',
     ]);
     expect(lines).toContain(
       '  history: 4 messages, the last from functions.look_up_order: Error: the call was not executed because the run was stopped.',

@@ -372,3 +372,26 @@ describe('a history that cannot be rendered', () => {
     expect(backend.requests).toHaveLength(0);
   });
 });
+
+describe('a backend that runs out of context', () => {
+  it('fails with a context_overflow BackendError, not a budget error', async () => {
+    const full = createAgent({
+      backend: {
+        specificationVersion: 'harmony-agents-backend-v1',
+        backendId: 'full',
+        async *doGenerate(request) {
+          yield { type: 'tokens', tokens: [200005] };
+          yield {
+            type: 'finish',
+            reason: 'length',
+            usage: { promptTokens: request.promptTokens.length, generatedTokens: 1 },
+          };
+        },
+      },
+      currentDate: null,
+    });
+    const run = full.run('Hi');
+    await expect(run).rejects.toMatchObject({ code: 'backend_error', kind: 'context_overflow' });
+    expect(run.history.messages).toHaveLength(1);
+  });
+});

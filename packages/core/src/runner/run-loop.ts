@@ -136,9 +136,16 @@ export async function executeRun(
       if (generation.finishReason === 'abort')
         throw new RunAbortedError('The run was aborted', { cause: signal.reason });
       if (generation.finishReason === 'length') {
+        // Stopped early without reaching our budget: the backend ran out of context.
+        if (remaining === undefined || generation.usage.generatedTokens < remaining) {
+          throw new BackendError(
+            `The model's context is full: generation stopped after ${generation.usage.generatedTokens} tokens, before the model finished`,
+            { kind: 'context_overflow' },
+          );
+        }
         throw new TokenBudgetExceededError(
-          `Generation stopped after ${generation.usage.generatedTokens} tokens, before the model finished`,
-          { maxTokens: remaining ?? generation.usage.generatedTokens },
+          `The run used its budget of ${settings.maxTokens} generated tokens before the model finished`,
+          { maxTokens: settings.maxTokens! },
         );
       }
 
