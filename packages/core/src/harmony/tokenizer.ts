@@ -270,9 +270,12 @@ export class O200kHarmonyTokenizer {
   }
 }
 
+const NO_SPECIALS: ReadonlySet<string> = new Set();
+const ALL_SPECIALS: ReadonlySet<string> = new Set(SPECIAL_TOKEN_IDS.keys());
+
 function toSpecialSet(value: AllowedSpecial | undefined): ReadonlySet<string> {
-  if (value === undefined) return new Set();
-  if (value === 'all') return new Set(SPECIAL_TOKEN_IDS.keys());
+  if (value === undefined) return NO_SPECIALS;
+  if (value === 'all') return ALL_SPECIALS;
   return new Set(value);
 }
 

@@ -85,6 +85,14 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
 export function createScriptedBackend(options: ScriptedBackendOptions): ScriptedBackend {
   const tokenizer = loadO200kHarmonyTokenizer();
   const steps = [...options.steps];
+  const completionTokens = new Map(
+    steps.map((step) => [
+      step,
+      typeof step.completion === 'string'
+        ? tokenizer.encode(step.completion, { allowedSpecial: 'all' })
+        : [...step.completion],
+    ]),
+  );
   const requests: BackendGenerateRequest[] = [];
   // What a perfect KV cache would hold: the previous prompt plus the tokens generated after it.
   let previousPrompt: readonly number[] = [];
@@ -105,9 +113,17 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
     },
     async *doGenerate(request): AsyncGenerator<BackendChunk> {
       requests.push(request);
-      const invalid = request.promptTokens.find((token) => !tokenizer.isValidToken(token));
-      if (invalid !== undefined) {
-        throw new BackendError(`Invalid token id in the prompt: ${invalid}`, { kind: 'invalid_prompt' });
+      const prompt = request.promptTokens;
+      // The part shared with the previous prompt was checked then; check only what is new.
+      let common = 0;
+      const shared = Math.min(prompt.length, previousPrompt.length);
+      while (common < shared && prompt[common] === previousPrompt[common]) common++;
+      for (let index = common; index < prompt.length; index++) {
+        if (!tokenizer.isValidToken(prompt[index]!)) {
+          throw new BackendError(`Invalid token id in the prompt: ${prompt[index]}`, {
+            kind: 'invalid_prompt',
+          });
+        }
       }
       const step = steps.shift();
       if (step === undefined) {
@@ -115,14 +131,8 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
       }
       step.onRequest?.(request);
       if (step.error !== undefined) throw step.error;
-      const tokens =
-        typeof step.completion === 'string'
-          ? tokenizer.encode(step.completion, { allowedSpecial: 'all' })
-          : [...step.completion];
-      const prompt = request.promptTokens;
-      let cached = 0;
-      const shared = Math.min(prompt.length, previousPrompt.length);
-      while (cached < shared && prompt[cached] === previousPrompt[cached]) cached++;
+      const tokens = completionTokens.get(step)!;
+      let cached = common;
       if (cached === previousPrompt.length) {
         const offset = cached;
         while (cached < prompt.length && cached - offset < previousGenerated.length) {
