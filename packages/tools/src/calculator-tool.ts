@@ -80,8 +80,11 @@ function roundTo(value: number, digits: number): number {
   if (!Number.isInteger(digits) || digits < 0 || digits > 15) {
     throw rejection('round(x, digits) needs whole digits from 0 to 15', 'domain_error');
   }
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+  const scaled = Math.abs(value) * 10 ** digits;
+  // A value this large has no fractional digits left to round (and scaling it could overflow).
+  if (!Number.isFinite(scaled) || Math.abs(value) >= 2 ** 52) return value;
+  // Halves round away from zero, the same way for negative numbers: round(-2.5) is -3.
+  return (Math.sign(value) * Math.round(scaled)) / 10 ** digits;
 }
 
 const FUNCTIONS: ReadonlyMap<string, CalculatorFunction> = new Map([
@@ -355,7 +358,7 @@ export function createCalculatorTool(options: CalculatorToolOptions = {}): Funct
   return defineTool({
     name: options.name ?? 'calculator',
     description:
-      'Evaluates an arithmetic expression exactly. Supports + - * / % ^ (power), parentheses, pi, e, and sqrt, abs, round, floor, ceil, exp, ln, log (natural, or log(x, base)), log10, log2, sin, cos, tan (radians), min, max.',
+      'Evaluates an arithmetic expression in double precision (results have 15 significant digits). Supports + - * / % ^ (power), parentheses, pi, e, and sqrt, abs, round, floor, ceil, exp, ln, log (natural, or log(x, base)), log10, log2, sin, cos, tan (radians), min, max.',
     parameters: z.object({
       expression: z.string().describe('The expression, e.g. "(2 + 3) * sqrt(16) / 4"'),
     }),
