@@ -83,6 +83,18 @@ describe('o200k_harmony tokenizer', () => {
       expect(tokenizer.encodeOrdinary(text)).toEqual(reference.encode(text, [], []));
   });
 
+  it("locates invalid UTF-8 with Rust's Utf8Error text, even in long input", () => {
+    const text = tokenizer.encodeOrdinary('hello world '.repeat(20_000));
+    const byteLength = 'hello world '.length * 20_000;
+    // Token 9552 is a space plus the first two bytes of a 4-byte sequence.
+    expect(() => tokenizer.decodeUtf8([...text, 9552])).toThrow(
+      `Could not decode tokens: Invalid utf-8 sequence: incomplete utf-8 byte sequence from index ${byteLength + 1}`,
+    );
+    expect(() => tokenizer.decodeUtf8([...text, 9552, ...tokenizer.encodeOrdinary('a')])).toThrow(
+      `Could not decode tokens: Invalid utf-8 sequence: invalid utf-8 sequence of 2 bytes from index ${byteLength + 1}`,
+    );
+  });
+
   it('rejects invalid token ids with the reference text', () => {
     expect(() => tokenizer.decode([201089])).toThrow('Invalid token for decoding: 201089');
     expect(() => tokenizer.decode([-1])).toThrow('Invalid token for decoding: -1');

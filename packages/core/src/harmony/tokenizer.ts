@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TokenizerError } from '../errors.js';
 import { FIRST_SPECIAL_TOKEN, SPECIAL_TOKEN_IDS, SPECIAL_TOKENS } from './special-tokens.js';
+import { describeUtf8Problem, findUtf8Problem } from './utf8.js';
 
 /** The official sha256 of `o200k_base.tiktoken` (tiktoken's `openai_public.py`). */
 export const O200K_BASE_SHA256 = '446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d';
@@ -192,18 +193,19 @@ export class O200kHarmonyTokenizer {
   /**
    * Decodes tokens to text, requiring valid UTF-8.
    * @throws {@link TokenizerError} `Invalid token for decoding: <id>` or
-   * `Could not decode tokens: Invalid utf-8 sequence`.
+   * `Could not decode tokens: Invalid utf-8 sequence: <Rust's Utf8Error text>`, e.g.
+   * `incomplete utf-8 byte sequence from index 5`.
    */
   decodeUtf8(tokens: Iterable<number>): string {
     const bytes = this.decodeBytes(tokens);
     try {
       return strictDecoder.decode(bytes);
     } catch (error) {
+      // Located in one linear pass; `null` cannot happen after a decoding failure.
+      const problem = findUtf8Problem(bytes, 0, bytes.length) ?? { validUpTo: 0, errorLength: null };
       throw new TokenizerError(
-        `Could not decode tokens: Invalid utf-8 sequence: ${describeInvalidUtf8(bytes)}`,
-        {
-          cause: error,
-        },
+        `Could not decode tokens: Invalid utf-8 sequence: ${describeUtf8Problem(problem)}`,
+        { cause: error },
       );
     }
   }
@@ -277,17 +279,6 @@ function toSpecialSet(value: AllowedSpecial | undefined): ReadonlySet<string> {
   if (value === undefined) return NO_SPECIALS;
   if (value === 'all') return ALL_SPECIALS;
   return new Set(value);
-}
-
-function describeInvalidUtf8(bytes: Uint8Array): string {
-  for (let end = 1; end <= bytes.length; end++) {
-    try {
-      strictDecoder.decode(bytes.subarray(0, end));
-    } catch {
-      return `invalid or incomplete sequence at byte ${Math.max(0, end - 4)} of ${bytes.length}`;
-    }
-  }
-  return 'incomplete sequence at end of input';
 }
 
 let defaultTokenizer: O200kHarmonyTokenizer | undefined;
