@@ -46,7 +46,11 @@ function printRun(run: AgentRun, write: (text: string) => void = (text) => proce
 async function createBackend(): Promise<{ backend: Backend; model: LlamaCppModel; description: string }> {
   const real = process.env.HARMONY_AGENTS_GPT_OSS_GGUF;
   if (real !== undefined && real.length > 0) {
-    const model = await loadLlamaCppModel({ model: real, showDownloadProgressBar: true });
+    const model = await loadLlamaCppModel({
+      model: real,
+      showDownloadProgressBar: true,
+      showLoadProgressBar: true,
+    });
     return { backend: model.createBackend(), model, description: `gpt-oss from ${real}` };
   }
   const file = await getTinyGptOssModel();

@@ -2,9 +2,11 @@
  * Loading a gpt-oss GGUF into llama.cpp on the CPU, from a path or a model URI.
  */
 
+import { basename } from 'node:path';
 import { BackendError, isHarmonyAgentsError } from '@harmony-agents/core';
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
 import { LlamaCppModel } from './llama-cpp-model.js';
+import { createLoadProgressBar } from './load-progress-bar.js';
 import {
   inspectGptOssModelFile,
   locateModelFile,
@@ -43,6 +45,11 @@ export interface LoadLlamaCppModelOptions {
   readonly onDownloadProgress?: (progress: ModelDownloadProgress) => void;
   /** Called with the load progress, from 0 to 1. @defaultValue none */
   readonly onLoadProgress?: (progress: number) => void;
+  /**
+   * Draw a progress bar on standard error while the model loads (besides `onLoadProgress`).
+   * @defaultValue false
+   */
+  readonly showLoadProgressBar?: boolean;
   /** Cancels downloading and loading. @defaultValue none */
   readonly signal?: AbortSignal;
   /**
@@ -103,12 +110,13 @@ export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Prom
   );
   const fileInfo = await inspectGptOssModelFile(path);
   const llama = options.llama ?? (await createCpuLlama(options));
+  const onLoadProgress = loadProgressListener(options, path);
   let model: LlamaModel;
   try {
     model = await llama.loadModel({
       modelPath: path,
       gpuLayers: options.llama === undefined ? 0 : 'auto',
-      ...(options.onLoadProgress === undefined ? {} : { onLoadProgress: options.onLoadProgress }),
+      ...(onLoadProgress === undefined ? {} : { onLoadProgress }),
       ...(options.signal === undefined ? {} : { loadSignal: options.signal }),
     });
   } catch (error) {
@@ -126,6 +134,20 @@ export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Prom
     throw error;
   }
   return new LlamaCppModel({ llama, model, path, fileInfo, ownsLlama: options.llama === undefined });
+}
+
+/** `onLoadProgress`, plus the progress bar when `showLoadProgressBar` is set. */
+function loadProgressListener(
+  options: LoadLlamaCppModelOptions,
+  path: string,
+): ((progress: number) => void) | undefined {
+  const listener = options.onLoadProgress;
+  if (options.showLoadProgressBar !== true) return listener;
+  const bar = createLoadProgressBar(`Loading ${basename(path)}`, process.stderr);
+  return (progress) => {
+    bar(progress);
+    listener?.(progress);
+  };
 }
 
 async function createCpuLlama(options: LoadLlamaCppModelOptions): Promise<Llama> {

@@ -4,7 +4,7 @@
 
 import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { BackendError } from '@harmony-agents/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LlamaCppModel, loadLlamaCppModel, type ModelFileResolverOptions } from '../src/index.js';
@@ -107,8 +107,20 @@ describe('loadLlamaCppModel', () => {
     expect((error as BackendError).message).toContain('llama.cpp could not load');
   });
 
-  it('disposes the model and its backends', async () => {
-    const second = await loadLlamaCppModel({ model: modelPath, llama: model.llama });
+  it('disposes the model and its backends (loading with a progress bar)', async () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      written.push(String(text));
+      return true;
+    });
+    const second = await loadLlamaCppModel({
+      model: modelPath,
+      llama: model.llama,
+      showLoadProgressBar: true,
+    }).finally(() => write.mockRestore());
+    const bar = written.filter((text) => text.includes(`Loading ${basename(modelPath)} [`));
+    expect(bar.length).toBeGreaterThan(0);
+    expect(bar.at(-1)).toMatch(/100%\n$/u);
     const backend = second.createBackend({ contextSize: 256, batchSize: 32, threads: 1 });
     await backend.initialize();
     await second.dispose();
