@@ -95,7 +95,8 @@ const LOG_LEVELS: Readonly<Record<NonNullable<LoadLlamaCppModelOptions['logLevel
  * ```
  * @throws {@link BackendError} `model_not_found` (no such file, or the URI cannot be resolved), `model_invalid`
  * (not a readable GGUF, or llama.cpp cannot load it), `model_not_gpt_oss` (another architecture or vocabulary),
- * `unsupported` (no prebuilt llama.cpp binary for this platform).
+ * `unsupported` (no prebuilt llama.cpp binary for this platform). When `signal` aborts downloading or loading,
+ * its reason is thrown instead (a `DOMException` named `AbortError` by default).
  */
 export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Promise<LlamaCppModel> {
   const path = await locateModelFile(
@@ -109,6 +110,7 @@ export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Prom
     },
   );
   const fileInfo = await inspectGptOssModelFile(path);
+  options.signal?.throwIfAborted();
   const llama = options.llama ?? (await createCpuLlama(options));
   const onLoadProgress = loadProgressListener(options, path);
   let model: LlamaModel;
@@ -121,6 +123,7 @@ export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Prom
     });
   } catch (error) {
     if (options.llama === undefined) await llama.dispose();
+    if (options.signal?.aborted === true) throw options.signal.reason;
     throw new BackendError(`llama.cpp could not load ${path}: ${String(error)}`, {
       kind: 'model_invalid',
       cause: error,

@@ -90,6 +90,20 @@ describe('locateModelFile', () => {
   });
 });
 
+describe('locateModelFile when the download is cancelled', () => {
+  it("rethrows the signal's reason, not model_not_found", async () => {
+    const controller = new AbortController();
+    const resolver = async (_uri: string, options: ModelFileResolverOptions) => {
+      controller.abort(new Error('user cancelled'));
+      throw options.signal?.reason;
+    };
+    const options = { ...resolverOptions, signal: controller.signal };
+    await expect(locateModelFile('hf:owner/repo/file.gguf', resolver, options)).rejects.toThrow(
+      'user cancelled',
+    );
+  });
+});
+
 describe('inspectGptOssModelFile', () => {
   it('reads architecture, name, trained context and vocabulary size', async () => {
     await expect(inspectGptOssModelFile(writeHeaderOnlyModel('ok.gguf', 'gpt-oss'))).resolves.toEqual({

@@ -52,7 +52,8 @@ export function isModelUri(model: string): boolean {
 
 /**
  * Turns a path or URI into an existing local file path.
- * @throws {@link BackendError} `model_not_found` when the file does not exist or the URI cannot be resolved.
+ * @throws {@link BackendError} `model_not_found` when the file does not exist or the URI cannot be resolved;
+ * the reason of `options.signal` when it aborted the download.
  */
 export async function locateModelFile(
   model: string,
@@ -64,6 +65,8 @@ export async function locateModelFile(
     try {
       path = await resolver(model, options);
     } catch (error) {
+      // A cancelled download is the caller's doing, not a missing model: rethrow the signal's reason.
+      if (options.signal?.aborted === true) throw options.signal.reason;
       throw new BackendError(`Could not resolve the model ${model}: ${String(error)}`, {
         kind: 'model_not_found',
         cause: error,

@@ -107,6 +107,13 @@ describe('loadLlamaCppModel', () => {
     expect((error as BackendError).message).toContain('llama.cpp could not load');
   });
 
+  it("rethrows an aborted signal's reason instead of reporting a model error", async () => {
+    const reason = new Error('loading cancelled');
+    await expect(
+      loadLlamaCppModel({ model: modelPath, llama: model.llama, signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+  });
+
   it('disposes the model and its backends (loading with a progress bar)', async () => {
     const written: string[] = [];
     const write = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
