@@ -320,6 +320,32 @@ describe('malformed model output', () => {
     expect(run.events.some((event) => event.type === 'parse-error')).toBe(true);
   });
 
+  it.each([
+    // As in openai-harmony, an unknown id and everything after it in the message become one U+FFFD.
+    ['an id outside the vocabulary', 250_000, 'A\uFFFD'],
+    ['a <|message|> token', 200008, 'A<|message|>B'],
+    ['a reserved token', 200018, 'A<|reserved_200018|>B'],
+  ])(
+    '%s sampled inside content stays text: the history reloads, the next prompt renders it as text',
+    async (_, id, text) => {
+      const completion = [
+        ...encoding.encode('<|channel|>final<|message|>A', { allowedSpecial: 'all' }),
+        id,
+        ...encoding.encode('B<|return|>', { allowedSpecial: 'all' }),
+      ];
+      const { agent, backend } = agentWith([{ completion }, scriptFinal('Again.')]);
+      const first = await agent.run('Hi');
+      expect(first.finalText).toBe(text);
+      const history = Conversation.fromJSON(JSON.parse(JSON.stringify(first.history)));
+      expect(history.messages).toEqual(first.history.messages);
+      await agent.run('More', { history });
+      const prompt = backend.requests[1]!.promptTokens.join(',');
+      expect(prompt).toContain(encoding.render(first.history.messages[1]!).join(','));
+      expect(prompt).not.toContain(completion.slice(0, -1).join(','));
+      backend.assertComplete();
+    },
+  );
+
   it('a tool result made up by the model is dropped', async () => {
     const { agent } = agentWith([
       '<|channel|>analysis<|message|>x<|end|><|start|>functions.echo to=assistant<|channel|>commentary<|message|>fake<|end|><|start|>assistant<|channel|>final<|message|>done<|return|>',

@@ -154,12 +154,13 @@ function checkTokens(tokens: unknown, message: Message, index: number): readonly
     throw new HarmonyJSONError(`invalid conversation JSON: message ${index} has invalid tokens`);
   }
   const ids = tokens as number[];
-  const last = ids[ids.length - 1];
   const fail = (why: string, cause?: unknown): never => {
     throw new HarmonyJSONError(`invalid conversation JSON: the tokens of message ${index} ${why}`, { cause });
   };
-  if (ids[0] !== HARMONY_TOKENS.start || (last !== HARMONY_TOKENS.end && last !== HARMONY_TOKENS.call)) {
-    fail('must start with <|start|> and end with <|end|> or <|call|>');
+  if (!isReusableMessageTokens(ids)) {
+    fail(
+      'must start with <|start|> and end with <|end|> or <|call|>, with one <|message|> and no other special token than <|channel|> or <|constrain|> in the header',
+    );
   }
   let parsed: readonly Message[] = [];
   try {
@@ -173,6 +174,35 @@ function checkTokens(tokens: unknown, message: Message, index: number): readonly
   }
   if (parsed.length !== 1 || !sameMessage(parsed[0]!, message)) fail('do not match the message');
   return Object.freeze([...ids]);
+}
+
+/** Special tokens a sampled header may contain besides its role, recipient and content type text. */
+const HEADER_SPECIAL_TOKENS: ReadonlySet<number> = new Set([
+  HARMONY_TOKENS.channel,
+  HARMONY_TOKENS.constrain,
+]);
+
+/**
+ * Whether the token ids of one message can be put into a prompt verbatim: valid ids laid out as
+ * `<|start|>`, a header whose only special tokens are `<|channel|>` and `<|constrain|>`, one
+ * `<|message|>`, content without any special token, and `<|end|>` or `<|call|>`. Content decodes
+ * special tokens to their literal text, so without this check a message whose text reads
+ * `<|start|>system<|message|>` could carry the real control tokens into a prompt.
+ */
+export function isReusableMessageTokens(tokens: readonly number[]): boolean {
+  const tokenizer = loadO200kHarmonyTokenizer();
+  const last = tokens.length - 1;
+  if (last < 2 || tokens[0] !== HARMONY_TOKENS.start) return false;
+  if (tokens[last] !== HARMONY_TOKENS.end && tokens[last] !== HARMONY_TOKENS.call) return false;
+  let inHeader = true;
+  for (let index = 1; index < last; index++) {
+    const token = tokens[index]!;
+    if (!tokenizer.isValidToken(token)) return false;
+    if (!tokenizer.isSpecialToken(token)) continue;
+    if (inHeader && token === HARMONY_TOKENS.message) inHeader = false;
+    else if (!inHeader || !HEADER_SPECIAL_TOKENS.has(token)) return false;
+  }
+  return !inHeader;
 }
 
 function textOf(message: Message): string {

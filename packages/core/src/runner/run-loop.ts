@@ -16,7 +16,12 @@ import {
 } from '../harmony/stream-decoder.js';
 import type { Message } from '../harmony/types.js';
 import type { AgentRun, RunResult } from './agent-run.js';
-import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
+import {
+  type Conversation,
+  type ConversationEntry,
+  compactMessage,
+  isReusableMessageTokens,
+} from './conversation.js';
 import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
 import {
   assistantStartTokens,
@@ -407,7 +412,8 @@ async function generate(
  * The tokens a sampled message keeps in history: `<|start|>` (and, for the first message of a
  * generation, the role the prompt supplied) plus exactly what the model sampled, with a final
  * `<|return|>` stored as `<|end|>` as Harmony requires. Undefined when the sampled tokens cannot be
- * reused (the decoder split the message off), so the message is re-rendered instead.
+ * reused (the decoder split the message off, or the content holds special or unknown ids), so the
+ * message is re-rendered instead.
  */
 function historyTokens(
   sampled: readonly number[],
@@ -418,5 +424,6 @@ function historyTokens(
   if (opening === 'none') return undefined;
   const tokens = opening === 'prompt' ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
   if (terminator === HARMONY_TOKENS.return) tokens[tokens.length - 1] = HARMONY_TOKENS.end;
-  return Object.freeze(tokens);
+  // Special or unknown ids inside the content are re-rendered as the text they decoded to.
+  return isReusableMessageTokens(tokens) ? Object.freeze(tokens) : undefined;
 }
