@@ -15,6 +15,9 @@ import {
   TokenBudgetExceededError,
   ToolArgumentsError,
   ToolDefinitionError,
+  ToolExecutionError,
+  ToolTimeoutError,
+  UnknownToolError,
 } from '../src/index.js';
 import {
   createScriptedBackend,
@@ -118,6 +121,43 @@ describe('tool-call faults go back to the model', () => {
     expectConsistent(run.history);
   });
 
+  it.each([
+    ['unknown-tool', scriptToolCall('nope', {}), UnknownToolError],
+    ['execution-failed', scriptToolCall('failing', {}), ToolExecutionError],
+    ['timeout', scriptToolCall('slow', {}), ToolTimeoutError],
+  ] as const)('%s can be turned into a thrown error too', async (kind, call, errorClass) => {
+    const failing = defineTool({
+      name: 'failing',
+      description: 'Always fails.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Never finishes unless aborted.',
+      parameters: z.object({}),
+      timeoutMs: 20,
+      execute: (_, { signal }) =>
+        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
+    const { agent, backend } = agentWith([call, scriptFinal('Never reached.')], {
+      tools: [echo, failing, slow],
+      onToolError: { [kind]: 'throw' },
+    });
+    const run = agent.run('Go');
+    await expect(run).rejects.toBeInstanceOf(errorClass);
+    expect(types(run.events.filter((event) => event.type !== 'message')).slice(-3)).toEqual([
+      'tool-error',
+      'error',
+      'run-end',
+    ]);
+    expect(backend.remainingSteps).toBe(1);
+    expect(toolMessages(run.history)).toHaveLength(1);
+    expectConsistent(run.history);
+  });
+
   it('tolerates argument wrappers models are known to add', async () => {
     const { agent } = agentWith([scriptToolCall('echo', '[{"word": "hi"}]'), scriptFinal('ok')]);
     const run = agent.run('Echo hi');
@@ -179,6 +219,13 @@ describe('limits and guards', () => {
     expect(() => createAgent({ backend }).run({ role: 'assistant', content: [] })).toThrow(
       ConfigurationError,
     );
+    expect(() => createAgent({ backend }).run(null as never)).toThrow(
+      new ConfigurationError('run input must be a string or a user message, got null'),
+    );
+    // A saved conversation's JSON passed as is, instead of through Conversation.fromJSON.
+    const saved = JSON.parse(JSON.stringify(Conversation.empty()));
+    expect(() => createAgent({ backend }).run('Hi', { history: saved })).toThrow(ConfigurationError);
+    expect(() => createAgent({ backend }).run('Hi', { history: saved })).toThrow(/Conversation\.fromJSON/);
     expect(backend.requests).toHaveLength(0);
   });
 });
@@ -212,11 +259,57 @@ describe('abort', () => {
         return new Promise(() => undefined);
       },
     });
-    const { agent } = agentWith([scriptToolCall('waiting', {})], { tools: [waiting] });
+    const { agent, backend } = agentWith([scriptToolCall('waiting', {}), scriptFinal('Fresh answer.')], {
+      tools: [waiting],
+    });
     const run = agent.run('Wait', { signal: controller.signal });
     await expect(run).rejects.toBeInstanceOf(RunAbortedError);
+    expect(types(run.events).slice(-2)).toEqual(['abort', 'run-end']);
     expect(toolMessages(run.history)).toHaveLength(1);
     expectConsistent(run.history);
+    const next = await agent.run('Again', { history: run.history });
+    expect(next.finalText).toBe('Fresh answer.');
+    backend.assertComplete();
+  });
+});
+
+describe('abort while the model writes a tool call', () => {
+  it('drops the unfinished call: no tool runs, the history stays valid and the next turn works', async () => {
+    const executed: string[] = [];
+    const record = defineTool({
+      name: 'record',
+      description: 'Records a word.',
+      parameters: z.object({ word: z.string() }),
+      execute: ({ word }) => {
+        executed.push(word);
+        return 'ok';
+      },
+    });
+    const { agent, backend } = agentWith(
+      [
+        {
+          completion: scriptToolCall('record', { word: 'a'.repeat(40) }, { analysis: 'Record it.' }),
+          delayMs: 2,
+        },
+        scriptFinal('Fresh answer.'),
+      ],
+      { tools: [record] },
+    );
+    const controller = new AbortController();
+    const run = agent.run('Record', { signal: controller.signal });
+    run.on('analysis', () => controller.abort(new Error('user pressed stop')));
+    await expect(run).rejects.toBeInstanceOf(RunAbortedError);
+    expect(types(run.events).slice(-2)).toEqual(['abort', 'run-end']);
+    expect(types(run.events)).not.toContain('tool-call');
+    expect(executed).toEqual([]);
+    expect(run.history.messages.map((message) => message.channel ?? message.role)).toEqual([
+      'user',
+      'analysis',
+    ]);
+    expectConsistent(run.history);
+    const next = await agent.run('Again', { history: run.history });
+    expect(next.finalText).toBe('Fresh answer.');
+    backend.assertComplete();
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from '../defaults.js';
 import { ConfigurationError } from '../errors.js';
 import { type HarmonyEncoding, loadHarmonyEncoding } from '../harmony/encoding.js';
+import { describeValue } from '../harmony/message-validation.js';
 import type { Message, ReasoningEffort } from '../harmony/types.js';
 import { validateToolSet } from '../tools/define-tool.js';
 import { functionToolsNamespace } from '../tools/function-namespace.js';
@@ -87,7 +88,9 @@ export interface Agent {
   /**
    * Runs one user turn: renders the conversation, streams the model's output, executes tool calls
    * and loops until the model gives a final answer. Returns at once; await the run for its result.
-   * @throws {@link ConfigurationError} synchronously for invalid input or options.
+   * @throws {@link ConfigurationError} synchronously for invalid input or options (e.g. a saved
+   * conversation's JSON given as `history`: load it with `Conversation.fromJSON`).
+   * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
   run(input: string | Message, options?: RunOptions): AgentRun;
 }
@@ -153,16 +156,28 @@ export function createAgent(options: AgentOptions): Agent {
     encoding,
     run(input, runOptions = {}) {
       checkPositiveInteger('maxTokens', runOptions.maxTokens);
+      if (typeof input !== 'string' && (typeof input !== 'object' || input === null)) {
+        throw new ConfigurationError(
+          `run input must be a string or a user message, got ${describeValue(input)}`,
+        );
+      }
       const message: Message =
         typeof input === 'string' ? { role: 'user', content: [{ type: 'text', text: input }] } : input;
       if (message.role !== 'user')
         throw new ConfigurationError(`run input must be a user message, got ${message.role}`);
+      const given = runOptions.history;
+      if (given !== undefined && !(given instanceof Conversation) && !Array.isArray(given)) {
+        throw new ConfigurationError(
+          `history must be a Conversation or an array of messages, got ${describeValue(given)}` +
+            ' (load a saved conversation with Conversation.fromJSON)',
+        );
+      }
       const history =
-        runOptions.history === undefined
+        given === undefined
           ? Conversation.empty()
-          : runOptions.history instanceof Conversation
-            ? runOptions.history
-            : Conversation.fromMessages(runOptions.history);
+          : given instanceof Conversation
+            ? given
+            : Conversation.fromMessages(given);
       const settings: ResolvedRunSettings = {
         backend,
         encoding,
