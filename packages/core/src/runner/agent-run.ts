@@ -41,6 +41,8 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   readonly #emitter = new EventEmitter();
   readonly #events: AgentEvent[] = [];
   readonly #waiters = new Set<() => void>();
+  /** The wrappers `once` registered, by event type and listener, so that `off` can remove them. */
+  readonly #onceWrappers = new Map<AgentEventType, Map<unknown, ((event: never) => void)[]>>();
   readonly #result: Promise<RunResult>;
   #history: Conversation;
   #ended = false;
@@ -71,20 +73,37 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     return this;
   }
 
-  /** Subscribes to the next event of one type. */
+  /** Subscribes to the next event of one type. {@link AgentRun.off} with the same listener cancels it. */
   once<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
     const wrapper = (event: AgentEventOf<TType>) => {
-      this.#emitter.off(type, wrapper);
+      this.#removeOnceWrapper(type, listener, wrapper);
       listener(event);
     };
+    let wrappers = this.#onceWrappers.get(type);
+    if (wrappers === undefined) {
+      wrappers = new Map();
+      this.#onceWrappers.set(type, wrappers);
+    }
+    wrappers.set(listener, [...(wrappers.get(listener) ?? []), wrapper]);
     this.#emitter.on(type, wrapper);
     return this;
   }
 
-  /** Unsubscribes a listener. */
+  /** Unsubscribes a listener added with {@link AgentRun.on} or {@link AgentRun.once}. */
   off<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
+    const wrappers = this.#onceWrappers.get(type);
+    for (const wrapper of wrappers?.get(listener) ?? []) this.#emitter.off(type, wrapper);
+    wrappers?.delete(listener);
     this.#emitter.off(type, listener);
     return this;
+  }
+
+  #removeOnceWrapper(type: AgentEventType, listener: unknown, wrapper: (event: never) => void): void {
+    this.#emitter.off(type, wrapper);
+    const wrappers = this.#onceWrappers.get(type);
+    const remaining = (wrappers?.get(listener) ?? []).filter((candidate) => candidate !== wrapper);
+    if (remaining.length === 0) wrappers?.delete(listener);
+    else wrappers?.set(listener, remaining);
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a run is deliberately awaitable.
