@@ -17,6 +17,9 @@ export interface RunResult {
   readonly turns: number;
 }
 
+/** A listener as the underlying event emitter stores it. */
+type EmitterListener = NonNullable<Parameters<EventEmitter['off']>[1]>;
+
 /** A listener of one event type. */
 export type AgentEventListener<TType extends AgentEventType> = (event: AgentEventOf<TType>) => void;
 
@@ -42,7 +45,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   readonly #events: AgentEvent[] = [];
   readonly #waiters = new Set<() => void>();
   /** The wrappers `once` registered, by event type and listener, so that `off` can remove them. */
-  readonly #onceWrappers = new Map<AgentEventType, Map<unknown, ((event: never) => void)[]>>();
+  readonly #onceWrappers = new Map<AgentEventType, Map<unknown, EmitterListener[]>>();
   readonly #result: Promise<RunResult>;
   #history: Conversation;
   #ended = false;
@@ -98,7 +101,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     return this;
   }
 
-  #removeOnceWrapper(type: AgentEventType, listener: unknown, wrapper: (event: never) => void): void {
+  #removeOnceWrapper(type: AgentEventType, listener: unknown, wrapper: EmitterListener): void {
     this.#emitter.off(type, wrapper);
     const wrappers = this.#onceWrappers.get(type);
     const remaining = (wrappers?.get(listener) ?? []).filter((candidate) => candidate !== wrapper);
