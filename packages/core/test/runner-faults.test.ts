@@ -214,6 +214,9 @@ describe('limits and guards', () => {
   it('validates configuration before any model call', () => {
     const backend = createScriptedBackend({ steps: [] });
     expect(() => createAgent({ backend, maxToolRounds: 0 })).toThrow(ConfigurationError);
+    // 2^31 ms and more would make Node's timer fire at once, timing out every tool.
+    expect(() => createAgent({ backend, toolTimeoutMs: 2 ** 31 })).toThrow(/toolTimeoutMs must be at most/);
+    expect(() => createAgent({ backend, toolTimeoutMs: 2 ** 31 - 1 })).not.toThrow();
     expect(() => createAgent({ backend, tools: [echo, echo] })).toThrow(ToolDefinitionError);
     expect(() => createAgent({ backend: {} as never })).toThrow(ConfigurationError);
     expect(() => createAgent({ backend }).run({ role: 'assistant', content: [] })).toThrow(

@@ -95,6 +95,9 @@ export interface Agent {
   run(input: string | Message, options?: RunOptions): AgentRun;
 }
 
+/** The longest delay a Node.js timer honours (2^31 - 1 ms). */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 function checkPositiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
     throw new ConfigurationError(`${name} must be a positive integer, got ${value}`);
@@ -128,6 +131,12 @@ export function createAgent(options: AgentOptions): Agent {
   }
   checkPositiveInteger('maxToolRounds', options.maxToolRounds);
   checkPositiveInteger('toolTimeoutMs', options.toolTimeoutMs);
+  // Node's timers fire at once for delays that do not fit in 32 bits: no tool could ever finish.
+  if (options.toolTimeoutMs !== undefined && options.toolTimeoutMs > MAX_TIMER_DELAY_MS) {
+    throw new ConfigurationError(
+      `toolTimeoutMs must be at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days), got ${options.toolTimeoutMs}`,
+    );
+  }
   checkPositiveInteger('maxIdenticalToolCalls', options.maxIdenticalToolCalls);
   checkPositiveInteger('maxTokens', options.maxTokens);
   const tools = options.tools ?? [];
