@@ -397,6 +397,47 @@ describe('malformed model output', () => {
     expectConsistent(result.history);
   });
 
+  it('text after the stop token (a backend that ignores stop tokens) is dropped with a parse-error event', async () => {
+    const completions = [
+      `${scriptToolCall('echo', { word: 'a' })}junk<|start|>assistant<|channel|>final<|message|>Made up.<|return|>`,
+      `${scriptFinal('ok')} and more`,
+    ];
+    const prompts: number[][] = [];
+    const agent = createAgent({
+      backend: {
+        specificationVersion: 'harmony-agents-backend-v1',
+        backendId: 'over-generating',
+        async *doGenerate(request) {
+          prompts.push([...request.promptTokens]);
+          const tokens = encoding.encode(completions.shift()!, { allowedSpecial: 'all' });
+          yield { type: 'tokens', tokens };
+          yield {
+            type: 'finish',
+            reason: 'stop',
+            usage: { promptTokens: request.promptTokens.length, generatedTokens: tokens.length },
+          };
+        },
+      },
+      tools: [echo],
+      currentDate: null,
+    });
+    const run = agent.run('Echo a');
+    const result = await run;
+    expect(result.finalText).toBe('ok');
+    expect(run.events.filter((event) => event.type === 'tool-result')).toHaveLength(1);
+    const parseErrors = run.events.filter((event) => event.type === 'parse-error');
+    expect(parseErrors).toHaveLength(2);
+    expect(parseErrors.every((event) => event.type === 'parse-error' && !event.recovered)).toBe(true);
+    expect(result.history.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
+    expect(encoding.decode(prompts[1]!)).not.toContain('Made up.');
+    expectConsistent(result.history);
+  });
+
   it('a missing <|end|> before the next message is recovered with a parse-error event', async () => {
     const { agent } = agentWith([
       '<|channel|>analysis<|message|>Thinking<|start|>assistant<|channel|>final<|message|>Answer.<|return|>',
