@@ -54,7 +54,8 @@ export interface LoadLlamaCppModelOptions {
   readonly signal?: AbortSignal;
   /**
    * An existing node-llama-cpp engine instance to load into (it is not disposed with the model).
-   * @defaultValue a new CPU instance: `getLlama({ gpu: false, build: 'never' })`, prebuilt binaries only, never
+   * @defaultValue a new CPU instance: `getLlama({ gpu: false, build: 'never' })` (on Apple Silicon the Metal build,
+   * the only prebuilt binary there, with every layer on the CPU), prebuilt binaries only, never
    * compiling or downloading anything
    */
   readonly llama?: Llama;
@@ -157,7 +158,9 @@ async function createCpuLlama(options: LoadLlamaCppModelOptions): Promise<Llama>
   const logger = options.logger;
   try {
     return await getLlama({
-      gpu: false,
+      // node-llama-cpp ships no CPU-only build for Apple Silicon: its Metal build is the one prebuilt binary
+      // there. Layers still run on the CPU (`gpuLayers: 0` below).
+      gpu: process.platform === 'darwin' && process.arch === 'arm64' ? 'metal' : false,
       build: 'never',
       skipDownload: true,
       progressLogs: false,
