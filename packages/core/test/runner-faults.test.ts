@@ -483,6 +483,24 @@ describe('malformed model output', () => {
     },
   );
 
+  it.each([
+    ['a message on an unknown channel', '<|channel|>thoughts<|message|>secret plan<|end|><|start|>assistant'],
+    [
+      'a made-up user message',
+      '<|channel|>analysis<|message|>x<|end|><|start|>user<|message|>secret plan<|end|><|start|>assistant',
+    ],
+  ])('%s is never streamed or announced as the answer', async (_, prelude) => {
+    const { agent } = agentWith([`${prelude}<|channel|>final<|message|>Answer.<|return|>`]);
+    const run = agent.run('Hi');
+    const result = await run;
+    expect(result.finalText).toBe('Answer.');
+    const deltas = run.events.flatMap((event) => ('delta' in event ? [event.delta] : []));
+    expect(deltas.join('')).not.toContain('secret plan');
+    expect(run.events.filter((event) => event.type === 'final')).toMatchObject([{ text: 'Answer.' }]);
+    expect(run.events.some((event) => event.type === 'parse-error')).toBe(true);
+    expectConsistent(result.history);
+  });
+
   it('a tool result made up by the model is dropped', async () => {
     const { agent } = agentWith([
       '<|channel|>analysis<|message|>x<|end|><|start|>functions.echo to=assistant<|channel|>commentary<|message|>fake<|end|><|start|>assistant<|channel|>final<|message|>done<|return|>',

@@ -14,7 +14,7 @@ import {
   type MessageOpening,
   type StreamDecoderEvent,
 } from '../harmony/stream-decoder.js';
-import type { Message } from '../harmony/types.js';
+import type { Message, Role } from '../harmony/types.js';
 import type { AgentRun, RunResult } from './agent-run.js';
 import {
   type Conversation,
@@ -255,6 +255,17 @@ function isToolCall(message: Message): boolean {
   return message.role === 'assistant' && typeof message.recipient === 'string' && message.recipient !== 'all';
 }
 
+/**
+ * Which events a message's text goes to, by channel: `analysis`, `commentary` (a preamble), `final`
+ * (or no channel) for the answer; `null` for any other channel, whose text is never shown.
+ */
+function textKindOf(channel: string | null): 'analysis' | 'preamble' | 'final' | null {
+  if (channel === 'analysis') return 'analysis';
+  if (channel === 'commentary') return 'preamble';
+  if (channel === 'final' || channel === null) return 'final';
+  return null;
+}
+
 function isFinalAnswer(message: Message): boolean {
   return (
     message.role === 'assistant' &&
@@ -316,20 +327,18 @@ async function generate(
   const decoder = new HarmonyStreamDecoder(settings.encoding, { role: 'assistant' });
   const entries: ConversationEntry[] = [];
   const assistantStart = assistantStartTokens(settings.encoding);
+  let streamingRole: Role | null = null;
 
   const handle = (event: StreamDecoderEvent) => {
     switch (event.type) {
       case 'message-start':
+        streamingRole = event.role;
         return;
       case 'content-delta': {
-        if (event.recipient !== null) return;
-        const type =
-          event.channel === 'analysis'
-            ? 'analysis-delta'
-            : event.channel === 'commentary'
-              ? 'preamble-delta'
-              : 'final-delta';
-        run.emit({ type, runId, turn, delta: event.delta });
+        // Only the model's own messages stream; a made-up user or tool message never reaches the screen.
+        if (event.recipient !== null || streamingRole !== 'assistant') return;
+        const kind = textKindOf(event.channel);
+        if (kind !== null) run.emit({ type: `${kind}-delta`, runId, turn, delta: event.delta });
         return;
       }
       case 'parse-error':
@@ -355,9 +364,20 @@ async function generate(
         entries.push(tokens === undefined ? { message } : { message, tokens });
         const text = textOf(message);
         if (isToolCall(message)) return;
-        if (message.channel === 'analysis') run.emit({ type: 'analysis', runId, turn, text });
-        else if (message.channel === 'commentary') run.emit({ type: 'preamble', runId, turn, text });
-        else run.emit({ type: 'final', runId, turn, text });
+        const kind = textKindOf(message.channel ?? null);
+        if (kind === null) {
+          reportParseError(
+            run,
+            settings,
+            turn,
+            new HarmonyParseError(
+              `The model wrote on the unknown channel ${JSON.stringify(message.channel)}; the message is kept in history but is not part of the answer`,
+            ),
+            true,
+          );
+          return;
+        }
+        run.emit({ type: kind, runId, turn, text });
         return;
       }
     }
