@@ -13,6 +13,30 @@ describe('backend conformance suite', () => {
     expect(results.filter((result) => result.status !== 'passed')).toEqual([]);
   });
 
+  it('catches a backend that ignores an abort in the middle of a generation', async () => {
+    const results = await runBackendConformance({
+      createBackend: () => {
+        const inner = createScriptedBackend({
+          steps: Array.from({ length: 4 }, () => ({ completion: answer })),
+        });
+        return {
+          ...inner,
+          async *doGenerate(request) {
+            // Looks at the signal only before it starts.
+            if (request.signal?.aborted === true) {
+              yield { type: 'finish', reason: 'abort', usage: { promptTokens: 0, generatedTokens: 0 } };
+              return;
+            }
+            yield* inner.doGenerate({ ...request, signal: undefined });
+          },
+        };
+      },
+    });
+    const failed = results.filter((result) => result.status === 'failed');
+    expect(failed.map((result) => result.name)).toEqual(['honours-abort']);
+    expect(failed[0]!.message).toMatch(/aborted after its first chunk went on/);
+  });
+
   it('catches a backend that drops the stop token and over-generates', async () => {
     const results = await runBackendConformance({
       createBackend: () => {

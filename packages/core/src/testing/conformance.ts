@@ -53,6 +53,7 @@ export const CONFORMANCE_CHECKS = [
 
 interface Collected {
   tokens: number[];
+  tokenChunks: number;
   finishes: Extract<BackendChunk, { type: 'finish' }>[];
   chunksAfterFinish: number;
   error: unknown;
@@ -63,12 +64,19 @@ async function collect(
   request: BackendGenerateRequest,
   abortAfter?: AbortController,
 ): Promise<Collected> {
-  const result: Collected = { tokens: [], finishes: [], chunksAfterFinish: 0, error: undefined };
+  const result: Collected = {
+    tokens: [],
+    tokenChunks: 0,
+    finishes: [],
+    chunksAfterFinish: 0,
+    error: undefined,
+  };
   try {
     for await (const chunk of backend.doGenerate(request)) {
       if (result.finishes.length > 0) result.chunksAfterFinish++;
       if (chunk.type === 'finish') result.finishes.push(chunk);
       else {
+        result.tokenChunks++;
         result.tokens.push(...chunk.tokens);
         if (abortAfter !== undefined && result.tokens.length >= 1)
           abortAfter.abort(new Error('conformance abort'));
@@ -199,6 +207,22 @@ export async function runBackendConformance(
           `expected finish reason abort, got ${run.finishes[0]?.reason}`,
         );
       }
+      // Aborted after the first chunk: the generation must stop there, unless that chunk already ended it.
+      const midway = new AbortController();
+      const aborted = await collect(backend, request({ signal: midway.signal }), midway);
+      if (aborted.error !== undefined) {
+        expect(
+          aborted.error instanceof HarmonyAgentsError,
+          'an abort must end with a finish chunk or a HarmonyAgentsError',
+        );
+        return;
+      }
+      // A backend that yields everything in one chunk had no chance to see the abort.
+      const endedInFirstChunk = aborted.tokenChunks === 1;
+      expect(
+        aborted.finishes[0]?.reason === 'abort' || endedInFirstChunk,
+        `a generation aborted after its first chunk went on for ${aborted.tokenChunks} chunks and finished with reason ${aborted.finishes[0]?.reason}`,
+      );
     },
     'reusable-after-abort': async (backend) => {
       const controller = new AbortController();
