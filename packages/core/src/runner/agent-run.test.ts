@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createScriptedBackend } from '../testing/scripted-backend.js';
+import { createAgent } from './agent.js';
 import { AgentRun, type RunResult } from './agent-run.js';
 import { Conversation } from './conversation.js';
 import { EMPTY_USAGE } from './events.js';
@@ -42,5 +44,22 @@ describe('AgentRun subscriptions', () => {
     run.once('final', listener);
     await run;
     expect(seen).toEqual(['a', 'a']);
+  });
+});
+
+describe('iteration', () => {
+  it('ends at run-end even when a run-end listener throws', async () => {
+    const run = createAgent({
+      backend: createScriptedBackend({ steps: [{ completion: '<|channel|>final<|message|>ok<|return|>' }] }),
+      currentDate: null,
+    }).run('hi');
+    run.on('run-end', () => {
+      throw new Error('listener bug');
+    });
+    const types: string[] = [];
+    for await (const event of run) types.push(event.type);
+    await run;
+    expect(types.at(-1)).toBe('run-end');
+    expect(run.events.at(-1)?.type).toBe('listener-error');
   });
 });

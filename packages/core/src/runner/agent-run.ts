@@ -121,7 +121,12 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   async *[Symbol.asyncIterator](): AsyncIterator<AgentEvent> {
     let index = 0;
     for (;;) {
-      while (index < this.#events.length) yield this.#events[index++]!;
+      while (index < this.#events.length) {
+        const event = this.#events[index++]!;
+        yield event;
+        // `run-end` is last, even if one of its listeners threw after it (see `run.events` for that).
+        if (event.type === 'run-end') return;
+      }
       if (this.#ended) return;
       await new Promise<void>((resolve) => this.#waiters.add(resolve));
     }
