@@ -576,3 +576,38 @@ describe('a backend that runs out of context', () => {
     expect(run.history.messages).toHaveLength(1);
   });
 });
+
+describe('a backend that ignores the abort signal', () => {
+  it('does not keep the aborted run waiting', async () => {
+    const stuck = createAgent({
+      backend: {
+        specificationVersion: 'harmony-agents-backend-v1',
+        backendId: 'stuck',
+        async *doGenerate() {
+          yield { type: 'tokens', tokens: [200005] };
+          await new Promise(() => undefined);
+        },
+      },
+      currentDate: null,
+    });
+    const controller = new AbortController();
+    const run = stuck.run('Hi', { signal: controller.signal });
+    run.on('turn-start', () => setTimeout(() => controller.abort(new Error('stop')), 10));
+    await expect(run).rejects.toBeInstanceOf(RunAbortedError);
+    expect(types(run.events).slice(-2)).toEqual(['abort', 'run-end']);
+    expectConsistent(run.history);
+  });
+});
+
+describe('a tool call the model ends with <|return|>', () => {
+  it('is kept in history with <|call|>, as Harmony renders it', async () => {
+    const { agent } = agentWith([
+      ' to=functions.echo<|channel|>commentary <|constrain|>json<|message|>{"word":"a"}<|return|>',
+      scriptFinal('done'),
+    ]);
+    const result = await agent.run('Echo a');
+    const call = result.history.entries.find((entry) => entry.message.recipient === 'functions.echo')!;
+    expect(call.tokens).toEqual(encoding.render(call.message));
+    expectConsistent(result.history);
+  });
+});

@@ -359,7 +359,7 @@ async function generate(
         // A message cut off by abort or the token budget is not kept.
         if (event.terminator === null) return;
         const tokens = event.complete
-          ? historyTokens(event.tokens, event.terminator, event.opening, assistantStart)
+          ? historyTokens(event.tokens, event.terminator, event.opening, assistantStart, isToolCall(message))
           : undefined;
         entries.push(tokens === undefined ? { message } : { message, tokens });
         const text = textOf(message);
@@ -399,10 +399,21 @@ async function generate(
   let finish: Extract<BackendChunk, { type: 'finish' }> | undefined;
   let generated = 0;
   const iterator = settings.backend.doGenerate(request)[Symbol.asyncIterator]();
+  // A backend that does not honour the signal must not keep an aborted run waiting.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let abandoned = false;
   try {
     for (;;) {
       if (signal.aborted) break;
-      const next = await iterator.next();
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next === 'aborted') {
+        abandoned = true;
+        break;
+      }
       if (next.done === true) break;
       const chunk = next.value;
       if (chunk.type === 'finish') {
@@ -417,7 +428,10 @@ async function generate(
   } catch (error) {
     if (!signal.aborted) throw error;
   } finally {
-    await iterator.return?.();
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    // An abandoned generator is still running; closing it is queued behind its pending step.
+    if (abandoned) iterator.return?.()?.catch(() => undefined);
+    else await iterator.return?.();
   }
   for (const event of decoder.end()) handle(event);
   const reason: FinishReason = signal.aborted ? 'abort' : (finish?.reason ?? 'stop');
@@ -440,10 +454,15 @@ function historyTokens(
   terminator: number,
   opening: MessageOpening,
   assistantStart: readonly number[],
+  toolCall: boolean,
 ): readonly number[] | undefined {
   if (opening === 'none') return undefined;
   const tokens = opening === 'prompt' ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
-  if (terminator === HARMONY_TOKENS.return) tokens[tokens.length - 1] = HARMONY_TOKENS.end;
+  // The stopping token is not in a KV cache, so it can be written as Harmony wants it in history:
+  // `<|call|>` after a tool call, `<|end|>` otherwise.
+  if (terminator === HARMONY_TOKENS.return) {
+    tokens[tokens.length - 1] = toolCall ? HARMONY_TOKENS.call : HARMONY_TOKENS.end;
+  }
   // Special or unknown ids inside the content are re-rendered as the text they decoded to.
   return isReusableMessageTokens(tokens) ? Object.freeze(tokens) : undefined;
 }
