@@ -36,6 +36,24 @@ const echo = defineTool({
   execute: ({ word }) => `echo: ${word}`,
 });
 
+const failing = defineTool({
+  name: 'failing',
+  description: 'Always fails.',
+  parameters: z.object({}),
+  execute: () => {
+    throw new Error('disk on fire');
+  },
+});
+
+const slow = defineTool({
+  name: 'slow',
+  description: 'Never finishes unless aborted.',
+  parameters: z.object({}),
+  timeoutMs: 20,
+  execute: (_, { signal }) =>
+    new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+});
+
 function agentWith(
   steps: readonly (string | ScriptedStep)[],
   options: Partial<Parameters<typeof createAgent>[0]> = {},
@@ -80,22 +98,6 @@ describe('tool-call faults go back to the model', () => {
   });
 
   it('a tool that throws or times out', async () => {
-    const failing = defineTool({
-      name: 'failing',
-      description: 'Always fails.',
-      parameters: z.object({}),
-      execute: () => {
-        throw new Error('disk on fire');
-      },
-    });
-    const slow = defineTool({
-      name: 'slow',
-      description: 'Never finishes unless aborted.',
-      parameters: z.object({}),
-      timeoutMs: 20,
-      execute: (_, { signal }) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
-    });
     const { agent } = agentWith(
       [scriptToolCall('failing', {}), scriptToolCall('slow', {}), scriptFinal('Done.')],
       {
@@ -126,22 +128,6 @@ describe('tool-call faults go back to the model', () => {
     ['execution-failed', scriptToolCall('failing', {}), ToolExecutionError],
     ['timeout', scriptToolCall('slow', {}), ToolTimeoutError],
   ] as const)('%s can be turned into a thrown error too', async (kind, call, errorClass) => {
-    const failing = defineTool({
-      name: 'failing',
-      description: 'Always fails.',
-      parameters: z.object({}),
-      execute: () => {
-        throw new Error('disk on fire');
-      },
-    });
-    const slow = defineTool({
-      name: 'slow',
-      description: 'Never finishes unless aborted.',
-      parameters: z.object({}),
-      timeoutMs: 20,
-      execute: (_, { signal }) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
-    });
     const { agent, backend } = agentWith([call, scriptFinal('Never reached.')], {
       tools: [echo, failing, slow],
       onToolError: { [kind]: 'throw' },

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Message } from '../harmony/types.js';
-import type { Conversation } from './conversation.js';
+import type { Conversation, ConversationEntry } from './conversation.js';
 import type { AgentEvent, AgentEventOf, AgentEventType, Usage } from './events.js';
 
 /** What awaiting a run gives. */
@@ -47,12 +47,16 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   /** The wrappers `once` registered, by event type and listener, so that `off` can remove them. */
   readonly #onceWrappers = new Map<AgentEventType, Map<unknown, EmitterListener[]>>();
   readonly #result: Promise<RunResult>;
-  #history: Conversation;
+  readonly #baseHistory: Conversation;
+  readonly #newEntries: ConversationEntry[] = [];
+  /** `#baseHistory` plus `#newEntries`, built when first read after a commit. */
+  #history: Conversation | undefined;
   #ended = false;
 
   /** @internal Created by `Agent.run`. */
   constructor(runId: string, history: Conversation, execute: (run: AgentRun) => Promise<RunResult>) {
     this.runId = runId;
+    this.#baseHistory = history;
     this.#history = history;
     // Start on a later tick so listeners attached right after `agent.run()` see every event.
     this.#result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(this));
@@ -62,7 +66,13 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
 
   /** The history as of now: the given history plus every message this run has completed. */
   get history(): Conversation {
+    this.#history ??= this.#baseHistory.concat(this.#newEntries);
     return this.#history;
+  }
+
+  /** @internal The entries this run has completed, in order. */
+  get newEntries(): readonly ConversationEntry[] {
+    return this.#newEntries;
   }
 
   /** Every event emitted so far. */
@@ -149,8 +159,12 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     this.#waiters.clear();
   }
 
-  /** @internal Publishes the consistent history reached so far. */
-  setHistory(history: Conversation): void {
-    this.#history = history;
+  /** @internal Adds completed entries to the run's history and emits a `message` event for each. */
+  commit(entries: Iterable<ConversationEntry>): void {
+    for (const entry of entries) {
+      this.#newEntries.push(entry);
+      this.#history = undefined;
+      this.emit({ type: 'message', runId: this.runId, message: entry.message });
+    }
   }
 }

@@ -77,22 +77,16 @@ export async function executeRun(
   history: Conversation,
   input: Message,
 ): Promise<RunResult> {
-  const { encoding, runId } = { encoding: settings.encoding, runId: run.runId };
+  const { encoding } = settings;
+  const { runId } = run;
   const signal = settings.signal ?? new AbortController().signal;
   const cache = new PromptTokenCache(encoding);
   const executor = new ToolExecutor(settings.router, settings.executor);
-  const newEntries: ConversationEntry[] = [];
   let usage: Usage = EMPTY_USAGE;
   let turn = 0;
   let finalText = '';
 
-  const commit = (entries: Iterable<ConversationEntry>) => {
-    for (const entry of entries) {
-      newEntries.push(entry);
-      run.emit({ type: 'message', runId, message: entry.message });
-    }
-    run.setHistory(history.concat(newEntries));
-  };
+  const commit = (entries: Iterable<ConversationEntry>) => run.commit(entries);
 
   // The prompt prefix: system, developer, the history the policy keeps, the new user message.
   const prefix: number[] = [];
@@ -231,7 +225,7 @@ export async function executeRun(
     }
   } catch (caught) {
     const error = toAgentError(caught);
-    closeDanglingCalls(newEntries, commit);
+    closeDanglingCalls(run.newEntries, commit);
     if (error instanceof RunAbortedError) {
       run.emit({ type: 'abort', runId, reason: signal.reason });
       run.emit({ type: 'run-end', runId, status: 'aborted', usage });
@@ -245,7 +239,7 @@ export async function executeRun(
   return {
     finalText,
     history: run.history,
-    newMessages: newEntries.map((entry) => entry.message),
+    newMessages: run.newEntries.map((entry) => entry.message),
     usage,
     turns: turn,
   };
