@@ -2,13 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The Harmony golden vectors live in `../shared/harmony/vectors` next to the repository
- * (override with HARMONY_VECTORS_DIR).
- */
-export const VECTORS_DIR =
-  process.env.HARMONY_VECTORS_DIR ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/harmony/vectors');
+/** The Harmony golden vectors, kept in the repository under `test-vectors/harmony` (see its NOTICE.md). */
+export const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test-vectors/harmony');
 
 /** One case of `cases.json`. */
 export interface VectorCase {

@@ -8,9 +8,7 @@ import { ConfigurationError, type ToolContext, ToolExecutionError } from '@harmo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPythonTool, type PythonTool, pythonToolDescription } from './python-tool.js';
 
-const VECTORS_DIR =
-  process.env.HARMONY_VECTORS_DIR ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/harmony/vectors');
+const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test-vectors/harmony');
 
 let callNumber = 0;
 function context(signal: AbortSignal = new AbortController().signal): ToolContext {

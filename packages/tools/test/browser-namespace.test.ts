@@ -13,10 +13,8 @@ import { createBrowserNamespace } from '../src/browser/browser-namespace.js';
 import { createBrowserTool } from '../src/browser/browser-tool.js';
 import type { SearchProvider } from '../src/browser/search-provider.js';
 
-/** The Harmony golden vectors (override with HARMONY_VECTORS_DIR). */
-const VECTORS_DIR =
-  process.env.HARMONY_VECTORS_DIR ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/harmony/vectors');
+/** The Harmony golden vectors kept in the repository (`test-vectors/harmony`). */
+const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test-vectors/harmony');
 
 interface VectorCase {
   readonly id: string;

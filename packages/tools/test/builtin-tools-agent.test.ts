@@ -24,7 +24,7 @@ import { createPythonTool } from '../src/python-tool.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, 'fixtures/docs');
-const VECTORS_DIR = process.env.HARMONY_VECTORS_DIR ?? resolve(HERE, '../../../../shared/harmony/vectors');
+const VECTORS_DIR = resolve(HERE, '../../../test-vectors/harmony');
 const ASSISTANT_START = '<|start|>assistant';
 
 const encoding = loadHarmonyEncoding();
