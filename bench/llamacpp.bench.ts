@@ -9,7 +9,7 @@
  * 3. The same three-turn conversation through node-llama-cpp's `LlamaChatSession` + `HarmonyChatWrapper`:
  *    prompt tokens evaluated and time per turn, next to our backend driven by the runner.
  *
- * Run: `node --conditions=source --import tsx bench/llamacpp.bench.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx bench/llamacpp.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
 import { type LlamaCppModel, loadLlamaCppModel } from '@harmony-agents/backend-llamacpp';

@@ -2,7 +2,7 @@
  * Parser throughput: tokens per second of `StreamableParser` and `HarmonyStreamDecoder` over realistic
  * gpt-oss completions (analysis, a tool call, analysis, a final answer), about 100k tokens per run.
  *
- * Run: `node --conditions=source --import tsx bench/parser.bench.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx bench/parser.bench.ts`
  */
 
 import { pathToFileURL } from 'node:url';

@@ -6,7 +6,7 @@
  * 2. First call after `reset()`: a new worker restored from that snapshot.
  * 3. Warm calls on a live session: `1 + 1`, and a small computation.
  *
- * Run: `node --conditions=source --import tsx bench/python-tool.bench.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx bench/python-tool.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
 import type { ToolContext } from '@harmony-agents/core';

@@ -5,7 +5,7 @@
  * Target: rendering within 1.2x of plain tokenization (it does the same BPE work plus building the
  * header pieces, the tools section and the schema declarations).
  *
- * Run: `node --conditions=source --import tsx bench/render.bench.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx bench/render.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
 import {

@@ -23,7 +23,7 @@ for (const name of requested.length > 0 ? requested : BENCHMARKS) {
   const result = spawnSync(
     process.execPath,
     [
-      '--conditions=source',
+      '--conditions=@harmony-agents/source',
       '--import',
       'tsx',
       join(directory, `${name === 'python' ? 'python-tool' : name}.bench.ts`),

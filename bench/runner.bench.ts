@@ -6,7 +6,7 @@
  * 2. Host time of one tool round as history grows from ~1k to ~32k tokens. Target: flat, because the
  *    runner never re-renders or re-tokenizes the history within a run.
  *
- * Run: `node --conditions=source --import tsx bench/runner.bench.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx bench/runner.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
 import { Conversation, createAgent, defineTool, type Message } from '@harmony-agents/core';

@@ -4,7 +4,7 @@
  * error class or by its stable `code`.
  *
  * Each scenario scripts the model's turns, since the point is what the runner does, not what a model
- * says. Run: `node --conditions=source --import tsx examples/abort-and-limits.ts`
+ * says. Run: `node --conditions=@harmony-agents/source --import tsx examples/abort-and-limits.ts`
  */
 import { pathToFileURL } from 'node:url';
 import {

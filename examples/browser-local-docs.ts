@@ -8,7 +8,7 @@
  * - Without it, the same code runs through the real llama.cpp engine on a tiny generated gpt-oss model
  *   whose turns are scripted ({@link SCRIPTED_BROWSER_COMPLETIONS}), so the example works offline.
  *
- * Run: `node --conditions=source --import tsx examples/browser-local-docs.ts [folder] [question]`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/browser-local-docs.ts [folder] [question]`
  * (default folder: the documentation fixtures of `@harmony-agents/tools`).
  */
 import { fileURLToPath } from 'node:url';

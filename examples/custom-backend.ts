@@ -11,7 +11,7 @@
  * Both are checked with the backend conformance suite (`runBackendConformance`), then an agent runs on
  * the logging wrapper.
  *
- * Run: `node --conditions=source --import tsx examples/custom-backend.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/custom-backend.ts`
  */
 import { pathToFileURL } from 'node:url';
 import {

@@ -7,7 +7,7 @@
  * - `analysis-delta` / `analysis` carry the model's chain of thought: log it if you must, never show it
  *   to end users.
  *
- * Run: `node --conditions=source --import tsx examples/events.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/events.ts`
  * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted turns).
  */
 import { pathToFileURL } from 'node:url';

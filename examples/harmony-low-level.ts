@@ -9,7 +9,7 @@
  * - text is always encoded as ordinary text, so content can never forge a control token.
  *
  * Everything is token-exact with openai-harmony 0.0.8. Run:
- * `node --conditions=source --import tsx examples/harmony-low-level.ts`
+ * `node --conditions=@harmony-agents/source --import tsx examples/harmony-low-level.ts`
  */
 import { pathToFileURL } from 'node:url';
 import {

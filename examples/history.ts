@@ -8,7 +8,7 @@
  * - `reasoningHistory`: `'harmony'` (default) drops the chain of thought of earlier turns that ended in
  *   a final answer; `'keep-all'` keeps it; `'drop-all'` drops all of it.
  *
- * Run: `node --conditions=source --import tsx examples/history.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/history.ts`
  * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted turns).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

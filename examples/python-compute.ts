@@ -9,7 +9,7 @@
  * - Without it, the model turns are scripted ({@link SCRIPTED_PYTHON_COMPLETIONS}) with the scripted
  *   backend, so the example runs offline; the Python code still really runs.
  *
- * Run: `node --conditions=source --import tsx examples/python-compute.ts [question]`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/python-compute.ts [question]`
  */
 import { fileURLToPath } from 'node:url';
 import { type AgentRun, type Backend, createAgent, type RunResult } from '@harmony-agents/core';

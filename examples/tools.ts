@@ -8,7 +8,7 @@
  * - arguments are validated with zod before `execute` runs; issues are sent back to the model;
  * - ready-made tools from `@harmony-agents/tools` mix freely with your own.
  *
- * Run: `node --conditions=source --import tsx examples/tools.ts`
+ * Run: `node --conditions=@harmony-agents/source --import tsx examples/tools.ts`
  * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted turns).
  */
 import { pathToFileURL } from 'node:url';

@@ -7,7 +7,7 @@
  *   on the spot (random weights, real vocabulary), with each model turn scripted by a grammar, so the
  *   example works offline in seconds.
  *
- * Run: `pnpm start` (or `node --conditions=source --import tsx examples/weather.ts`).
+ * Run: `pnpm start` (or `node --conditions=@harmony-agents/source --import tsx examples/weather.ts`).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
