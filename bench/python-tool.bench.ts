@@ -18,7 +18,7 @@ function context(): ToolContext {
   return {
     signal: new AbortController().signal,
     callId: 'bench',
-    turn: 1,
+    step: 1,
     recipient: 'python',
     channel: 'analysis',
   };

@@ -39,7 +39,7 @@ const waitForWarehouse = defineTool({
 
 const tools = [lookUpOrder, waitForWarehouse];
 
-/** The scripted model turns of the five scenarios, in order. */
+/** The scripted model steps of the five scenarios, in order. */
 export const SCRIPTED_LIMITS_COMPLETIONS: readonly string[] = [
   // 1. abort while a tool runs, then continue the conversation
   scriptToolCall('look_up_order', { order_id: 'A-1' }, { analysis: 'Look the order up.' }),
@@ -120,14 +120,14 @@ export async function main(
     (error: unknown) => report('invalid arguments', describeFailure(error)),
   );
 
-  // 4. maxToolRounds: at most one model turn that ends in tool calls.
+  // 4. maxToolRounds: at most one model step that ends in tool calls.
   const bounded = createAgent({ backend, tools, currentDate: null, maxToolRounds: 1 });
   await bounded.run('Status of A-1 and A-2?').then(
     () => report('max tool rounds', 'answered'),
     (error: unknown) => report('max tool rounds', describeFailure(error)),
   );
 
-  // 5. A token budget for the whole run (all model turns together).
+  // 5. A token budget for the whole run (all model steps together).
   await agent.run('Tell me everything.', { maxTokens: 8 }).then(
     () => report('token budget', 'answered'),
     (error: unknown) => report('token budget', describeFailure(error)),

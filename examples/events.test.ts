@@ -34,16 +34,16 @@ describe('examples/events', () => {
         'The tool says 64 degrees Fahrenheit.'.length,
     );
     expect(result.finalText).toBe('It is 64°F in San Francisco, CA, where john123 is.');
-    expect(result.turns).toBe(3);
+    expect(result.steps).toBe(3);
   });
 
   it('emits the events in the documented order (docs/events.md)', async () => {
     const { eventOrder } = await main(scripted(), () => undefined);
-    const toolRound = ['turn-end', 'tool-call', 'tool-result', 'message'];
+    const toolRound = ['step-end', 'tool-call', 'tool-result', 'message'];
     expect(eventOrder).toEqual([
       'run-start',
       'message', // the user message
-      'turn-start',
+      'step-start',
       'analysis-delta*',
       'analysis',
       'preamble-delta*',
@@ -52,20 +52,20 @@ describe('examples/events', () => {
       'message', // preamble
       'message', // the tool call
       ...toolRound,
-      'turn-start',
+      'step-start',
       'analysis-delta*',
       'analysis',
       'message',
       'message',
       ...toolRound,
-      'turn-start',
+      'step-start',
       'analysis-delta*',
       'analysis',
       'final-delta*',
       'final',
       'message',
       'message',
-      'turn-end',
+      'step-end',
       'run-end',
     ]);
   });

@@ -35,7 +35,7 @@ export async function createExampleBackend(completions: readonly string[]): Prom
   }
   return {
     backend: createScriptedBackend({ steps: completions.map((completion) => ({ completion })) }),
-    description: 'scripted model turns (set HARMONY_AGENTS_GPT_OSS_GGUF to use a real gpt-oss model)',
+    description: 'scripted model steps (set HARMONY_AGENTS_GPT_OSS_GGUF to use a real gpt-oss model)',
     dispose: async () => undefined,
   };
 }

@@ -57,7 +57,7 @@ const settings = {
 export interface HistoryExampleResult {
   /** The history after the resumed run. */
   readonly history: Conversation;
-  /** Prompt tokens of the third run's model turn, per policy. */
+  /** Prompt tokens of the third run's model step, per policy. */
   readonly promptTokens: Readonly<Record<ReasoningHistory, number>>;
   /** The error a tampered file gave. */
   readonly tamperError: HarmonyJSONError | undefined;
@@ -107,7 +107,7 @@ export async function main(
       const run = createAgent({ backend: model, ...settings, reasoningHistory }).run(QUESTIONS[2], {
         history: second.history,
       });
-      run.once('turn-start', (event) => {
+      run.once('step-start', (event) => {
         promptTokens[reasoningHistory] = event.promptTokens;
       });
       await run;

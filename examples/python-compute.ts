@@ -6,7 +6,7 @@
  *
  * - With `HARMONY_AGENTS_GPT_OSS_GGUF=/path/to/gpt-oss-20b.gguf` (or an `hf:` URI), a real gpt-oss
  *   model decides what to compute, through llama.cpp.
- * - Without it, the model turns are scripted ({@link SCRIPTED_PYTHON_COMPLETIONS}) with the scripted
+ * - Without it, the model steps are scripted ({@link SCRIPTED_PYTHON_COMPLETIONS}) with the scripted
  *   backend, so the example runs offline; the Python code still really runs.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/python-compute.ts [question]`
@@ -97,7 +97,7 @@ async function createBackend(): Promise<{
     backend,
     dispose: async () => undefined,
     description:
-      'scripted model turns (set HARMONY_AGENTS_GPT_OSS_GGUF to use a real gpt-oss); the Python runs for real',
+      'scripted model steps (set HARMONY_AGENTS_GPT_OSS_GGUF to use a real gpt-oss); the Python runs for real',
   };
 }
 

@@ -57,7 +57,7 @@ describe('examples/tools', () => {
       '  result: 264.00',
       'Assistant: Flight HA 101 from CDG to HND on 2025-07-14 costs €240, about $264.',
     ]);
-    expect(result.turns).toBe(4);
+    expect(result.steps).toBe(4);
     // The error text is what the model saw, as the tool's message.
     const toolMessages = result.history.messages.filter((message) => message.role === 'tool');
     expect(toolMessages[0]).toMatchObject({ name: 'functions.search_flights', channel: 'commentary' });

@@ -4,7 +4,7 @@
  * - With `HARMONY_AGENTS_GPT_OSS_GGUF=/path/to/gpt-oss-20b.gguf` (or an `hf:` URI), a real gpt-oss
  *   model answers on the CPU through llama.cpp.
  * - Without it, the same code runs through the real llama.cpp engine on a tiny gpt-oss model generated
- *   on the spot (random weights, real vocabulary), with each model turn scripted by a grammar, so the
+ *   on the spot (random weights, real vocabulary), with each model step scripted by a grammar, so the
  *   example works offline in seconds.
  *
  * Run: `pnpm start` (or `node --conditions=@harmony-agents/source --import tsx examples/weather.ts`).
@@ -34,11 +34,11 @@ function printRun(run: AgentRun, write: (text: string) => void = (text) => proce
   run.on('parse-error', (event) => write(`  [parse error] ${event.error.message}\n`));
   run.on('final-delta', (event) => write(event.delta));
   run.on('final', () => write('\n'));
-  run.on('turn-end', (event) => {
+  run.on('step-end', (event) => {
     const { promptTokens, cachedPromptTokens, generatedTokens } = event.usage;
     const cached = cachedPromptTokens === undefined ? '' : `, ${cachedPromptTokens} reused from the KV cache`;
     write(
-      `${dim(`  (model turn ${event.turn}: ${promptTokens} prompt tokens${cached}, ${generatedTokens} generated)`)}\n`,
+      `${dim(`  (model step ${event.step}: ${promptTokens} prompt tokens${cached}, ${generatedTokens} generated)`)}\n`,
     );
   });
 }
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const usage = secondResult.usage;
     console.log(
       dim(
-        `\nSecond turn: ${usage.promptTokens} prompt tokens over ${secondResult.turns} model turns, ` +
+        `\nSecond turn: ${usage.promptTokens} prompt tokens over ${secondResult.steps} model steps, ` +
           `${usage.cachedPromptTokens ?? 'unknown'} reused from the KV cache, ${usage.evaluatedPromptTokens ?? 'unknown'} evaluated.`,
       ),
     );

@@ -70,13 +70,13 @@ describe('limits through the agent on the real engine', () => {
     await expect(run).rejects.toSatisfy(
       (error) => error instanceof BackendError && error.kind === 'context_overflow',
     );
-    const turnEnd = run.events.find((event) => event.type === 'turn-end');
+    const turnEnd = run.events.find((event) => event.type === 'step-end');
     expect(turnEnd).toMatchObject({ finishReason: 'length' });
     expect(run.events.at(-1)).toMatchObject({ type: 'run-end', status: 'failed' });
     expect(run.history.messages.map((message) => message.role)).toEqual(['user']);
     expectRenderable(run.history);
     // The context holds the whole prompt, which the next request can reuse.
-    const promptLength = (turnEnd as Extract<AgentEvent, { type: 'turn-end' }>).usage.promptTokens;
+    const promptLength = (turnEnd as Extract<AgentEvent, { type: 'step-end' }>).usage.promptTokens;
     expect(backend.cachedTokens.length).toBe(backend.contextSize! - 1);
     expect(backend.cachedTokens.length).toBeGreaterThan(promptLength);
     await backend.dispose();
@@ -110,9 +110,9 @@ describe('limits through the agent on the real engine', () => {
     const next = agent.run('Shorter, please.', { history: cut.history });
     const result = await next;
     expect(result.finalText).toBe('Fine.');
-    const turnEnd = next.events.find((event) => event.type === 'turn-end');
+    const turnEnd = next.events.find((event) => event.type === 'step-end');
     // Everything up to the end of the kept analysis message was still in the KV cache.
-    const cached = (turnEnd as Extract<AgentEvent, { type: 'turn-end' }>).usage.cachedPromptTokens;
+    const cached = (turnEnd as Extract<AgentEvent, { type: 'step-end' }>).usage.cachedPromptTokens;
     expect(cached).toBeGreaterThan(backend.requests[0]!.promptTokens.length);
     backend.assertComplete();
     await backend.dispose();

@@ -64,7 +64,7 @@ const COMPLETIONS = [
 ];
 
 const turnUsages = (events: readonly AgentEvent[]) =>
-  events.flatMap((event) => (event.type === 'turn-end' ? [event.usage] : []));
+  events.flatMap((event) => (event.type === 'step-end' ? [event.usage] : []));
 
 let model: LlamaCppModel;
 beforeAll(async () => {

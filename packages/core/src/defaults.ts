@@ -14,7 +14,7 @@ export const DEFAULT_REASONING_EFFORT = 'medium';
 /** The channels gpt-oss uses; all required. */
 export const DEFAULT_VALID_CHANNELS: readonly string[] = ['analysis', 'commentary', 'final'];
 
-/** How many tool rounds (model turns that end in tool calls) one run may make. */
+/** How many tool rounds (model steps that end in tool calls) one run may make. */
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 
 /** How long one tool call may take, in milliseconds. */

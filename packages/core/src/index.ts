@@ -143,8 +143,8 @@ export type {
   ToolCallEvent,
   ToolErrorEvent,
   ToolResultEvent,
-  TurnEndEvent,
-  TurnStartEvent,
+  StepEndEvent,
+  StepStartEvent,
   Usage,
 } from './runner/events.js';
 export type { ReasoningHistory } from './runner/prompt-builder.js';

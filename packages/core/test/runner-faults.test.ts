@@ -578,7 +578,7 @@ describe('a backend that ignores the abort signal', () => {
     });
     const controller = new AbortController();
     const run = stuck.run('Hi', { signal: controller.signal });
-    run.on('turn-start', () => setTimeout(() => controller.abort(new Error('stop')), 10));
+    run.on('step-start', () => setTimeout(() => controller.abort(new Error('stop')), 10));
     await expect(run).rejects.toBeInstanceOf(RunAbortedError);
     expect(types(run.events).slice(-2)).toEqual(['abort', 'run-end']);
     expectConsistent(run.history);

@@ -146,20 +146,20 @@ describe("the user's weather workflow on the scripted backend", () => {
     expect(finals).toEqual([firstResult.finalText]);
     expect(summarize(first.events)).toEqual([
       'run-start',
-      'turn-start',
+      'step-start',
       'analysis',
-      'turn-end',
+      'step-end',
       'tool-call',
       'tool-result',
-      'turn-start',
+      'step-start',
       'analysis',
-      'turn-end',
+      'step-end',
       'tool-call',
       'tool-result',
-      'turn-start',
+      'step-start',
       'analysis',
       'final',
-      'turn-end',
+      'step-end',
       'run-end',
     ]);
     const toolCall = first.events.find((event) => event.type === 'tool-call');
@@ -227,7 +227,7 @@ describe("the user's weather workflow on the scripted backend", () => {
     const run = agent.run('What is the temperature in Fahrenheit where user john123 is?');
     await run;
     const prompts = backend.requests.map((request) => request.promptTokens);
-    const usages = run.events.flatMap((event) => (event.type === 'turn-end' ? [event.usage] : []));
+    const usages = run.events.flatMap((event) => (event.type === 'step-end' ? [event.usage] : []));
     for (let index = 1; index < prompts.length; index++) {
       const previous = prompts[index - 1]!;
       expect(prompts[index]!.slice(0, previous.length)).toEqual(previous);

@@ -5,7 +5,7 @@ import { createCalculatorTool, evaluateExpression } from './calculator-tool.js';
 const context: ToolContext = {
   signal: new AbortController().signal,
   callId: 'call_1',
-  turn: 1,
+  step: 1,
   recipient: 'functions.calculator',
   channel: 'commentary',
 };

@@ -5,7 +5,7 @@ import { canonicalTimeZone, createCurrentTimeTool, describeInstant } from './cur
 const context: ToolContext = {
   signal: new AbortController().signal,
   callId: 'call_1',
-  turn: 1,
+  step: 1,
   recipient: 'functions.get_current_time',
   channel: 'commentary',
 };

@@ -8,7 +8,7 @@ import { createListDirectoryTool, createReadFileTool } from './file-tools.js';
 const context: ToolContext = {
   signal: new AbortController().signal,
   callId: 'call_1',
-  turn: 1,
+  step: 1,
   recipient: 'functions.read_file',
   channel: 'commentary',
 };

@@ -15,7 +15,7 @@ function browse(viewTokens?: number) {
   const context: ToolContext = {
     signal: new AbortController().signal,
     callId: 'call',
-    turn: 1,
+    step: 1,
     recipient: 'browser',
     channel: 'analysis',
   };

@@ -310,7 +310,7 @@ describe('browser tool with the HTTP page fetcher', () => {
   const context: ToolContext = {
     signal: new AbortController().signal,
     callId: 'call-1',
-    turn: 1,
+    step: 1,
     recipient: 'browser.open',
     channel: 'analysis',
   };

@@ -149,7 +149,7 @@ describe('pinned connections against DNS rebinding', () => {
     const context: ToolContext = {
       signal: new AbortController().signal,
       callId: 'call_1',
-      turn: 1,
+      step: 1,
       recipient: 'functions.http_fetch',
       channel: 'commentary',
     };

@@ -8,9 +8,9 @@ import { EMPTY_USAGE } from './events.js';
 /** A run whose execution emits the given final texts, then ends. */
 function runEmitting(texts: readonly string[]): AgentRun {
   return new AgentRun('run_1', Conversation.empty(), async (run): Promise<RunResult> => {
-    for (const text of texts) run.emit({ type: 'final', runId: run.runId, turn: 1, text });
+    for (const text of texts) run.emit({ type: 'final', runId: run.runId, step: 1, text });
     run.emit({ type: 'run-end', runId: run.runId, status: 'completed', usage: EMPTY_USAGE });
-    return { finalText: '', history: run.history, newMessages: [], usage: EMPTY_USAGE, turns: 1 };
+    return { finalText: '', history: run.history, newMessages: [], usage: EMPTY_USAGE, steps: 1 };
   });
 }
 

@@ -11,10 +11,10 @@ export interface RunResult {
   readonly history: Conversation;
   /** The messages this run added (the user message first). */
   readonly newMessages: readonly Message[];
-  /** Usage summed over the run's model turns. */
+  /** Usage summed over the run's model steps. */
   readonly usage: Usage;
-  /** How many model turns the run made. */
-  readonly turns: number;
+  /** How many model steps the run made. */
+  readonly steps: number;
 }
 
 /** A listener as the underlying event emitter stores it. */

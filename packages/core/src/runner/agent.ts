@@ -43,13 +43,13 @@ export interface AgentOptions {
   readonly currentDate?: string | null | (() => Date);
   /** Which chain of thought of earlier turns the prompt keeps (see `selectPromptEntries`). @defaultValue `'harmony'` */
   readonly reasoningHistory?: ReasoningHistory;
-  /** Maximum model turns that end in tool calls, per run. @defaultValue 10 */
+  /** Maximum model steps that end in tool calls, per run. @defaultValue 10 */
   readonly maxToolRounds?: number;
   /** Timeout of one tool call, unless the tool sets its own. @defaultValue 60000 */
   readonly toolTimeoutMs?: number;
   /** Identical calls (same tool and arguments) allowed per run before they are refused. @defaultValue 3 */
   readonly maxIdenticalToolCalls?: number;
-  /** Budget of generated tokens per run (all model turns together). @defaultValue no limit */
+  /** Budget of generated tokens per run (all model steps together). @defaultValue no limit */
   readonly maxTokens?: number;
   /** Sampling settings passed to the backend. @defaultValue the backend's defaults */
   readonly sampling?: SamplingOptions;

@@ -9,12 +9,12 @@ describe('event types', () => {
     const run = createAgent({ backend: createScriptedBackend({ steps: [] }) }).run('hi');
     run.on('final', (event) => {
       expectTypeOf(event.text).toEqualTypeOf<string>();
-      expectTypeOf(event.turn).toEqualTypeOf<number>();
+      expectTypeOf(event.step).toEqualTypeOf<number>();
     });
     run.on('tool-error', (event) => {
       expectTypeOf(event.error).toEqualTypeOf<ToolCallError>();
     });
-    run.on('turn-end', (event) => {
+    run.on('step-end', (event) => {
       expectTypeOf(event.usage.cachedPromptTokens).toEqualTypeOf<number | undefined>();
     });
     for await (const event of run) {

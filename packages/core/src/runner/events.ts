@@ -2,9 +2,9 @@ import type { BackendUsage, FinishReason } from '../backend.js';
 import type { HarmonyAgentsError, HarmonyParseError, ToolCallError } from '../errors.js';
 import type { Message } from '../harmony/types.js';
 
-/** Token counts of one model turn or of a whole run. */
+/** Token counts of one model step or of a whole run. */
 export interface Usage {
-  /** Prompt tokens sent to the backend (summed over model turns for a run). */
+  /** Prompt tokens sent to the backend (summed over model steps for a run). */
   readonly promptTokens: number;
   /** Prompt tokens the backend reused from its KV cache, when it reports it. */
   readonly cachedPromptTokens: number | undefined;
@@ -32,12 +32,12 @@ export interface RunStartEvent extends EventBase {
   readonly input: Message;
 }
 
-/** One model turn (one generation by the backend) started. */
-export interface TurnStartEvent extends EventBase {
-  /** Discriminant: `turn-start`. */
-  readonly type: 'turn-start';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+/** One model step (one generation by the backend) started. */
+export interface StepStartEvent extends EventBase {
+  /** Discriminant: `step-start`. */
+  readonly type: 'step-start';
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** Number of prompt tokens sent to the backend. */
   readonly promptTokens: number;
 }
@@ -46,8 +46,8 @@ export interface TurnStartEvent extends EventBase {
 export interface AnalysisDeltaEvent extends EventBase {
   /** Discriminant: `analysis-delta`. */
   readonly type: 'analysis-delta';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The text added since the previous delta. */
   readonly delta: string;
 }
@@ -56,8 +56,8 @@ export interface AnalysisDeltaEvent extends EventBase {
 export interface AnalysisEvent extends EventBase {
   /** Discriminant: `analysis`. */
   readonly type: 'analysis';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The message's whole text. */
   readonly text: string;
 }
@@ -66,8 +66,8 @@ export interface AnalysisEvent extends EventBase {
 export interface PreambleDeltaEvent extends EventBase {
   /** Discriminant: `preamble-delta`. */
   readonly type: 'preamble-delta';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The text added since the previous delta. */
   readonly delta: string;
 }
@@ -76,8 +76,8 @@ export interface PreambleDeltaEvent extends EventBase {
 export interface PreambleEvent extends EventBase {
   /** Discriminant: `preamble`. */
   readonly type: 'preamble';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The preamble's whole text. */
   readonly text: string;
 }
@@ -86,8 +86,8 @@ export interface PreambleEvent extends EventBase {
 export interface ToolCallEvent extends EventBase {
   /** Discriminant: `tool-call`. */
   readonly type: 'tool-call';
-  /** 1-based index of the model turn that made the call. */
-  readonly turn: number;
+  /** 1-based index of the model step that made the call. */
+  readonly step: number;
   /** The runner's id of the call, unique within the run. */
   readonly callId: string;
   /** The recipient the model addressed, e.g. `functions.get_weather`, `browser.search`, `python`. */
@@ -106,8 +106,8 @@ export interface ToolCallEvent extends EventBase {
 export interface ToolResultEvent extends EventBase {
   /** Discriminant: `tool-result`. */
   readonly type: 'tool-result';
-  /** 1-based index of the model turn that made the call. */
-  readonly turn: number;
+  /** 1-based index of the model step that made the call. */
+  readonly step: number;
   /** The id of the call, as in its `tool-call` event. */
   readonly callId: string;
   /** The recipient the model addressed, e.g. `functions.get_weather`. */
@@ -127,8 +127,8 @@ export interface ToolResultEvent extends EventBase {
 export interface ToolErrorEvent extends EventBase {
   /** Discriminant: `tool-error`. */
   readonly type: 'tool-error';
-  /** 1-based index of the model turn that made the call. */
-  readonly turn: number;
+  /** 1-based index of the model step that made the call. */
+  readonly step: number;
   /** The id of the call, as in its `tool-call` event. */
   readonly callId: string;
   /** The recipient the model addressed, e.g. `functions.get_weather`. */
@@ -143,8 +143,8 @@ export interface ToolErrorEvent extends EventBase {
 export interface FinalDeltaEvent extends EventBase {
   /** Discriminant: `final-delta`. */
   readonly type: 'final-delta';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The text added since the previous delta. */
   readonly delta: string;
 }
@@ -153,8 +153,8 @@ export interface FinalDeltaEvent extends EventBase {
 export interface FinalEvent extends EventBase {
   /** Discriminant: `final`. */
   readonly type: 'final';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** The answer's whole text. */
   readonly text: string;
 }
@@ -171,23 +171,23 @@ export interface MessageEvent extends EventBase {
 export interface ParseErrorEvent extends EventBase {
   /** Discriminant: `parse-error`. */
   readonly type: 'parse-error';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** What was malformed. */
   readonly error: HarmonyParseError;
   /** `true` when a message was salvaged; `false` when the tokens were dropped. */
   readonly recovered: boolean;
 }
 
-/** One model turn ended. */
-export interface TurnEndEvent extends EventBase {
-  /** Discriminant: `turn-end`. */
-  readonly type: 'turn-end';
-  /** 1-based index of the model turn within the run. */
-  readonly turn: number;
+/** One model step ended. */
+export interface StepEndEvent extends EventBase {
+  /** Discriminant: `step-end`. */
+  readonly type: 'step-end';
+  /** 1-based index of the model step within the run. */
+  readonly step: number;
   /** Why the generation ended: a stop token, the token budget, or an abort. */
   readonly finishReason: FinishReason;
-  /** The model turn's token counts and timings. */
+  /** The model step's token counts and timings. */
   readonly usage: Usage;
 }
 
@@ -223,14 +223,14 @@ export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
   /** How the run ended. */
   readonly status: 'completed' | 'aborted' | 'failed';
-  /** Usage summed over the run's model turns. */
+  /** Usage summed over the run's model steps. */
   readonly usage: Usage;
 }
 
 /** Every event a run emits, discriminated by `type`. */
 export type AgentEvent =
   | RunStartEvent
-  | TurnStartEvent
+  | StepStartEvent
   | AnalysisDeltaEvent
   | AnalysisEvent
   | PreambleDeltaEvent
@@ -242,7 +242,7 @@ export type AgentEvent =
   | FinalEvent
   | MessageEvent
   | ParseErrorEvent
-  | TurnEndEvent
+  | StepEndEvent
   | AbortEvent
   | ErrorEvent
   | ListenerErrorEvent

@@ -56,7 +56,7 @@ export interface ResolvedRunSettings {
   readonly signal: AbortSignal | undefined;
 }
 
-/** What one model turn produced. */
+/** What one model step produced. */
 interface Generation {
   readonly entries: ConversationEntry[];
   readonly finishReason: FinishReason;
@@ -68,7 +68,7 @@ const textOf = (message: Message): string =>
 
 /**
  * The run loop: render, generate, parse, execute tool calls, feed results back, until a final answer.
- * Prompts only grow within a run: each model turn's prompt is the previous one plus the tokens the
+ * Prompts only grow within a run: each model step's prompt is the previous one plus the tokens the
  * model sampled, the tool results and `<|start|>assistant`, so nothing is re-rendered or re-tokenized.
  */
 export async function executeRun(
@@ -83,7 +83,7 @@ export async function executeRun(
   const cache = new PromptTokenCache(encoding);
   const executor = new ToolExecutor(settings.router, settings.executor);
   let usage: Usage = EMPTY_USAGE;
-  let turn = 0;
+  let step = 0;
   let finalText = '';
 
   const commit = (entries: Iterable<ConversationEntry>) => run.commit(entries);
@@ -108,7 +108,7 @@ export async function executeRun(
     let toolRounds = 0;
     for (;;) {
       if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
-      turn++;
+      step++;
       const remaining =
         settings.maxTokens === undefined ? undefined : settings.maxTokens - usage.generatedTokens;
       if (remaining !== undefined && remaining <= 0) {
@@ -120,15 +120,15 @@ export async function executeRun(
         );
       }
       const promptTokens = prefix.concat(assistantStart);
-      run.emit({ type: 'turn-start', runId, turn, promptTokens: promptTokens.length });
-      const generation = await generate(run, settings, turn, promptTokens, remaining, signal);
+      run.emit({ type: 'step-start', runId, step, promptTokens: promptTokens.length });
+      const generation = await generate(run, settings, step, promptTokens, remaining, signal);
       usage = addUsage(usage, generation.usage);
       commit(generation.entries);
       cache.append(generation.entries, prefix);
       run.emit({
-        type: 'turn-end',
+        type: 'step-end',
         runId,
-        turn,
+        step,
         finishReason: generation.finishReason,
         usage: addUsage(EMPTY_USAGE, generation.usage),
       });
@@ -156,7 +156,7 @@ export async function executeRun(
           reportParseError(
             run,
             settings,
-            turn,
+            step,
             new HarmonyParseError('The model stopped without a final answer or a tool call'),
             false,
           );
@@ -173,7 +173,7 @@ export async function executeRun(
       for (const entry of calls) {
         const call: PendingToolCall = {
           callId: settings.generateCallId(),
-          turn,
+          step,
           recipient: entry.message.recipient!,
           channel: entry.message.channel ?? null,
           contentType: entry.message.contentType ?? null,
@@ -183,7 +183,7 @@ export async function executeRun(
           run.emit({
             type: 'tool-call',
             runId,
-            turn,
+            step,
             callId: call.callId,
             recipient: call.recipient,
             toolName,
@@ -197,7 +197,7 @@ export async function executeRun(
           run.emit({
             type: 'tool-result',
             runId,
-            turn,
+            step,
             callId: call.callId,
             recipient: call.recipient,
             result: outcome.result,
@@ -208,7 +208,7 @@ export async function executeRun(
           run.emit({
             type: 'tool-error',
             runId,
-            turn,
+            step,
             callId: call.callId,
             recipient: call.recipient,
             error: outcome.error,
@@ -241,7 +241,7 @@ export async function executeRun(
     history: run.history,
     newMessages: run.newEntries.map((entry) => entry.message),
     usage,
-    turns: turn,
+    steps: step,
   };
 }
 
@@ -300,19 +300,19 @@ function closeDanglingCalls(
 function reportParseError(
   run: AgentRun,
   settings: ResolvedRunSettings,
-  turn: number,
+  step: number,
   error: HarmonyParseError,
   recovered: boolean,
 ): void {
-  run.emit({ type: 'parse-error', runId: run.runId, turn, error, recovered });
+  run.emit({ type: 'parse-error', runId: run.runId, step, error, recovered });
   if (settings.onParseError === 'throw') throw error;
 }
 
-/** Streams one model turn through the Harmony decoder, emitting deltas and completed messages. */
+/** Streams one model step through the Harmony decoder, emitting deltas and completed messages. */
 async function generate(
   run: AgentRun,
   settings: ResolvedRunSettings,
-  turn: number,
+  step: number,
   promptTokens: readonly number[],
   maxTokens: number | undefined,
   signal: AbortSignal,
@@ -332,11 +332,11 @@ async function generate(
         // Only the model's own messages stream; a made-up user or tool message never reaches the screen.
         if (event.recipient !== null || streamingRole !== 'assistant') return;
         const kind = textKindOf(event.channel);
-        if (kind !== null) run.emit({ type: `${kind}-delta`, runId, turn, delta: event.delta });
+        if (kind !== null) run.emit({ type: `${kind}-delta`, runId, step, delta: event.delta });
         return;
       }
       case 'parse-error':
-        reportParseError(run, settings, turn, event.error, event.recovered);
+        reportParseError(run, settings, step, event.error, event.recovered);
         return;
       case 'message-end': {
         const message = compactMessage(event.message);
@@ -344,7 +344,7 @@ async function generate(
           reportParseError(
             run,
             settings,
-            turn,
+            step,
             new HarmonyParseError(`The model wrote a ${message.role} message; it was dropped`),
             false,
           );
@@ -363,7 +363,7 @@ async function generate(
           reportParseError(
             run,
             settings,
-            turn,
+            step,
             new HarmonyParseError(
               `The model wrote on the unknown channel ${JSON.stringify(message.channel)}; the message is kept in history but is not part of the answer`,
             ),
@@ -371,7 +371,7 @@ async function generate(
           );
           return;
         }
-        run.emit({ type: kind, runId, turn, text });
+        run.emit({ type: kind, runId, step, text });
         return;
       }
     }

@@ -33,7 +33,7 @@ export interface ToolRouter {
 /** A tool call taken from the model's output. */
 export interface PendingToolCall {
   readonly callId: string;
-  readonly turn: number;
+  readonly step: number;
   readonly recipient: string;
   readonly channel: string | null;
   readonly contentType: string | null;
@@ -216,7 +216,7 @@ export class ToolExecutor {
         const context: ToolContext = {
           signal: toolSignal,
           callId: call.callId,
-          turn: call.turn,
+          step: call.step,
           recipient: call.recipient,
           channel: call.channel ?? undefined,
         };

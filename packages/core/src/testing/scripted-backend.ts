@@ -19,7 +19,7 @@ export class ScriptMismatchError extends HarmonyAgentsError {
   }
 }
 
-/** One scripted model turn. */
+/** One scripted model step. */
 export interface ScriptedStep {
   /**
    * What the model "samples": Harmony text (special-token text is parsed as special tokens, so write
@@ -38,7 +38,7 @@ export interface ScriptedStep {
 
 /** Options of {@link createScriptedBackend}. */
 export interface ScriptedBackendOptions {
-  /** The model turns, in order. A request past the last step fails with {@link ScriptMismatchError}. */
+  /** The model steps, in order. A request past the last step fails with {@link ScriptMismatchError}. */
   readonly steps: readonly ScriptedStep[];
   /** Capabilities to declare. @defaultValue `{ promptCacheStatistics: true }` */
   readonly capabilities?: BackendCapabilities;

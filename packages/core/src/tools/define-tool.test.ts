@@ -31,7 +31,7 @@ const getCurrentTemperature = defineTool({
 const context: ToolContext = {
   signal: new AbortController().signal,
   callId: 'call-1',
-  turn: 1,
+  step: 1,
   recipient: 'functions.get_current_temperature',
   channel: 'commentary',
 };

@@ -10,8 +10,8 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** The runner's id of this call, unique within the run. */
   readonly callId: string;
-  /** The model turn (1-based) within the run that made this call. */
-  readonly turn: number;
+  /** The model step (1-based) within the run that made this call. */
+  readonly step: number;
   /** The recipient the model addressed, e.g. `functions.get_weather` or `browser.search`. */
   readonly recipient: string;
   /** The channel the call was made on (`commentary` for functions, usually `analysis` for built-ins). */
