@@ -113,7 +113,7 @@ export async function main(
     backend,
     tools,
     currentDate: null,
-    onToolError: { 'invalid-arguments': 'throw' },
+    onToolError: { invalid_tool_arguments: 'throw' },
   });
   await strict.run('Status of order 42?').then(
     () => report('invalid arguments', 'answered'),

@@ -4,7 +4,7 @@
  * - with `HARMONY_AGENTS_GPT_OSS_GGUF=/path/to/gpt-oss-20b.gguf` (or an `hf:` URI), a real gpt-oss model on
  *   the CPU through llama.cpp;
  * - without it, the scripted backend of `@harmony-agents/core/testing`, replaying the example's model
- *   turns, so every example runs offline in a fraction of a second.
+ *   steps, so every example runs offline in a fraction of a second.
  *
  * The examples' tests always pass a scripted backend.
  */

@@ -9,7 +9,7 @@
  *   a final answer; `'keep-all'` keeps it; `'drop-all'` drops all of it.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/history.ts`
- * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted turns).
+ * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted model steps).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

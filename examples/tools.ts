@@ -9,7 +9,7 @@
  * - ready-made tools from `@harmony-agents/tools` mix freely with your own.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/tools.ts`
- * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted turns).
+ * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted model steps).
  */
 import { pathToFileURL } from 'node:url';
 import {

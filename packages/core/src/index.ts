@@ -140,11 +140,11 @@ export type {
   PreambleEvent,
   RunEndEvent,
   RunStartEvent,
+  StepEndEvent,
+  StepStartEvent,
   ToolCallEvent,
   ToolErrorEvent,
   ToolResultEvent,
-  StepEndEvent,
-  StepStartEvent,
   Usage,
 } from './runner/events.js';
 export type { ReasoningHistory } from './runner/prompt-builder.js';

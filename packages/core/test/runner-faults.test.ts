@@ -115,7 +115,7 @@ describe('tool-call faults go back to the model', () => {
 
   it('can be turned into thrown errors', async () => {
     const { agent } = agentWith([scriptToolCall('echo', { word: 7 })], {
-      onToolError: { 'invalid-arguments': 'throw' },
+      onToolError: { invalid_tool_arguments: 'throw' },
     });
     const run = agent.run('Echo');
     await expect(run).rejects.toBeInstanceOf(ToolArgumentsError);
@@ -124,9 +124,9 @@ describe('tool-call faults go back to the model', () => {
   });
 
   it.each([
-    ['unknown-tool', scriptToolCall('nope', {}), UnknownToolError],
-    ['execution-failed', scriptToolCall('failing', {}), ToolExecutionError],
-    ['timeout', scriptToolCall('slow', {}), ToolTimeoutError],
+    ['unknown_tool', scriptToolCall('nope', {}), UnknownToolError],
+    ['tool_execution_failed', scriptToolCall('failing', {}), ToolExecutionError],
+    ['tool_timeout', scriptToolCall('slow', {}), ToolTimeoutError],
   ] as const)('%s can be turned into a thrown error too', async (kind, call, errorClass) => {
     const { agent, backend } = agentWith([call, scriptFinal('Never reached.')], {
       tools: [echo, failing, slow],

@@ -152,11 +152,11 @@ export function createAgent(options: AgentOptions): Agent {
   const functionList = [...functions.values()];
   const currentDate = options.currentDate === undefined ? () => new Date() : options.currentDate;
   const onToolError: Record<ToolErrorKind, ToolErrorBehavior> = {
-    'unknown-tool': 'report',
-    'invalid-arguments': 'report',
-    'execution-failed': 'report',
-    timeout: 'report',
-    'repeated-call': 'report',
+    unknown_tool: 'report',
+    invalid_tool_arguments: 'report',
+    tool_execution_failed: 'report',
+    tool_timeout: 'report',
+    repeated_tool_call: 'report',
     ...options.onToolError,
   };
   const generateId = options.generateId ?? ((kind: 'run' | 'call') => `${kind}_${crypto.randomUUID()}`);

@@ -13,13 +13,16 @@ import { formatToolError, formatToolResult } from '../tools/tool-result.js';
 import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
 import { canonicalJson, parseToolArguments } from './tool-arguments.js';
 
-/** Kinds of tool-call failure, for the `onToolError` option. */
+/**
+ * Kinds of tool-call failure, for the `onToolError` option: the `code` of the error the call failed with
+ * (one spelling everywhere: `onToolError: { tool_timeout: 'throw' }` matches `error.code === 'tool_timeout'`).
+ */
 export type ToolErrorKind =
-  | 'unknown-tool'
-  | 'invalid-arguments'
-  | 'execution-failed'
-  | 'timeout'
-  | 'repeated-call';
+  | UnknownToolError['code']
+  | ToolArgumentsError['code']
+  | ToolExecutionError['code']
+  | ToolTimeoutError['code']
+  | RepeatedToolCallError['code'];
 
 /** What the runner does with a failed tool call: tell the model (so it can retry) or fail the run. */
 export type ToolErrorBehavior = 'report' | 'throw';
@@ -160,7 +163,7 @@ export class ToolExecutor {
       ];
       const list = known.length === 0 ? 'none' : known.join(', ');
       return fail(
-        'unknown-tool',
+        'unknown_tool',
         new UnknownToolError(`Unknown tool ${call.recipient}. Available tools: ${list}.`, errorOptions),
         call.rawArguments,
       );
@@ -171,7 +174,7 @@ export class ToolExecutor {
       const parsed = parseToolArguments(call.rawArguments);
       if (!parsed.ok) {
         return fail(
-          'invalid-arguments',
+          'invalid_tool_arguments',
           new ToolArgumentsError(`Invalid arguments for ${toolName}: not valid JSON (${parsed.message}).`, {
             ...errorOptions,
             rawArguments: call.rawArguments,
@@ -182,7 +185,7 @@ export class ToolExecutor {
       const validated = target.tool.validate(parsed.value);
       if (!validated.success) {
         return fail(
-          'invalid-arguments',
+          'invalid_tool_arguments',
           new ToolArgumentsError(`Invalid arguments for ${toolName}: ${validated.issues.join('; ')}.`, {
             ...errorOptions,
             rawArguments: call.rawArguments,
@@ -203,7 +206,7 @@ export class ToolExecutor {
           'Use the earlier results instead of calling it again.',
         { ...errorOptions, count },
       );
-      const outcome = fail('repeated-call', error, args);
+      const outcome = fail('repeated_tool_call', error, args);
       // Reported to the model once; if it insists, the run fails.
       return count > this.#settings.maxIdenticalToolCalls + 1 ? { ...outcome, behavior: 'throw' } : outcome;
     }
@@ -245,7 +248,7 @@ export class ToolExecutor {
       if (error instanceof RunAbortedError) throw error;
       if (error instanceof TimeoutSignal) {
         return fail(
-          'timeout',
+          'tool_timeout',
           new ToolTimeoutError(`${toolName} did not finish within ${timeoutMs} ms and was cancelled.`, {
             ...errorOptions,
             timeoutMs,
@@ -255,7 +258,7 @@ export class ToolExecutor {
       }
       const reason = error instanceof Error ? error.message : String(error);
       return fail(
-        'execution-failed',
+        'tool_execution_failed',
         new ToolExecutionError(
           error instanceof HarmonyAgentsError ? reason : `${toolName} failed: ${reason}`,
           { ...errorOptions, cause: error },
