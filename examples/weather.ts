@@ -18,9 +18,11 @@ import {
   getTinyGptOssModel,
 } from '@harmony-agents/backend-llamacpp/test-models';
 import { type AgentRun, type Backend, Conversation, createAgent } from '@harmony-agents/core';
+import { createTerminalStyle } from './terminal-style.js';
 import { SCRIPTED_WEATHER_COMPLETIONS, weatherTools } from './weather-tools.js';
 
-const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
+// Faint text on a terminal only: plain text when piped or when NO_COLOR is set.
+const { dim } = createTerminalStyle(process.stdout);
 
 /** Prints a run's events as they happen. */
 function printRun(run: AgentRun, write: (text: string) => void = (text) => process.stdout.write(text)): void {

@@ -3,17 +3,20 @@
  */
 
 import { basename } from 'node:path';
-import { BackendError, isHarmonyAgentsError } from '@harmony-agents/core';
+import { BackendError, ConfigurationError, isHarmonyAgentsError } from '@harmony-agents/core';
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
 import { LlamaCppModel } from './llama-cpp-model.js';
-import { createLoadProgressBar } from './load-progress-bar.js';
 import {
   inspectGptOssModelFile,
   locateModelFile,
   type ModelDownloadProgress,
   type ModelFileResolver,
+  type ModelFileResolverOptions,
   resolveModelFileWithNodeLlamaCpp,
 } from './model-file.js';
+import { resolveHuggingFaceEndpoint } from './model-source.js';
+import { DEFAULT_NETWORK_TIMEOUT_MS } from './model-source-check.js';
+import { createProgressBar } from './progress-bar.js';
 import { toLlamaToken } from './tokens.js';
 
 /** A log message from llama.cpp or node-llama-cpp. */
@@ -37,10 +40,24 @@ export interface LoadLlamaCppModelOptions {
    */
   readonly modelsDirectory?: string;
   /**
-   * Print node-llama-cpp's progress bar to the console while downloading.
+   * Write a plain-text progress bar on standard error while downloading: redrawn in place on a terminal, one
+   * line per 10% otherwise (a log file gets at most 11 lines). node-llama-cpp's own console output is off.
    * @defaultValue false
    */
   readonly showDownloadProgressBar?: boolean;
+  /**
+   * The Hugging Face endpoint (or mirror) `hf:` URIs resolve against, an `http(s)://` URL.
+   * @defaultValue the `MODEL_ENDPOINT` or `HF_ENDPOINT` environment variable, else `https://huggingface.co/`
+   * (node-llama-cpp's choice)
+   */
+  readonly huggingFaceEndpoint?: string;
+  /**
+   * Before downloading a model URI, how long to wait for its host to answer (name lookup, connection and
+   * response headers, redirects included), in milliseconds. A host that does not answer in time fails the
+   * load with a {@link ModelDownloadError} `timeout`. A model already downloaded needs no network.
+   * @defaultValue 10000
+   */
+  readonly networkTimeoutMs?: number;
   /** Called with the download progress of a model URI. @defaultValue none */
   readonly onDownloadProgress?: (progress: ModelDownloadProgress) => void;
   /** Called with the load progress, from 0 to 1. @defaultValue none */
@@ -50,7 +67,10 @@ export interface LoadLlamaCppModelOptions {
    * @defaultValue false
    */
   readonly showLoadProgressBar?: boolean;
-  /** Cancels downloading and loading. @defaultValue none */
+  /**
+   * Cancels resolving, downloading and loading: the promise rejects with the signal's reason at any stage.
+   * @defaultValue none
+   */
   readonly signal?: AbortSignal;
   /**
    * An existing node-llama-cpp engine instance to load into (it is not disposed with the model).
@@ -94,50 +114,76 @@ const LOG_LEVELS: Readonly<Record<NonNullable<LoadLlamaCppModelOptions['logLevel
  * });
  * const backend = model.createBackend();
  * ```
- * @throws {@link BackendError} `model_not_found` (no such file, or the URI cannot be resolved), `model_invalid`
- * (not a readable GGUF, or llama.cpp cannot load it), `model_not_gpt_oss` (another architecture or vocabulary),
- * `unsupported` (no prebuilt llama.cpp binary for this platform). When `signal` aborts downloading or loading,
- * its reason is thrown instead (a `DOMException` named `AbortError` by default).
+ * @throws {@link ModelDownloadError} when a model URI's host cannot be reached or answers with an error status,
+ * within seconds: `reason` names the cause (`dns`, `connection_refused`, `unreachable`, `timeout`, `tls`,
+ * `http_status` with `status`, ...). {@link BackendError} `model_not_found` (no such file, or the URI cannot be
+ * resolved), `model_invalid` (not a readable GGUF, or llama.cpp cannot load it), `model_not_gpt_oss` (another
+ * architecture or vocabulary), `unsupported` (no prebuilt llama.cpp binary for this platform).
+ * {@link ConfigurationError} for an invalid `huggingFaceEndpoint` or `networkTimeoutMs`. When `signal` aborts
+ * resolving, downloading or loading, its reason is thrown instead (a `DOMException` named `AbortError` by
+ * default).
  */
 export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Promise<LlamaCppModel> {
+  const { signal } = options;
   const path = await locateModelFile(
     options.model,
     options.resolveModelFile ?? resolveModelFileWithNodeLlamaCpp,
-    {
-      directory: options.modelsDirectory,
-      showProgressBar: options.showDownloadProgressBar ?? false,
-      onProgress: options.onDownloadProgress,
-      signal: options.signal,
-    },
+    resolveResolverOptions(options),
   );
   const fileInfo = await inspectGptOssModelFile(path);
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
   const llama = options.llama ?? (await createCpuLlama(options));
+  const release = async (model?: LlamaModel) => {
+    await model?.dispose();
+    if (options.llama === undefined) await llama.dispose();
+  };
   const onLoadProgress = loadProgressListener(options, path);
   let model: LlamaModel;
   try {
+    signal?.throwIfAborted();
     model = await llama.loadModel({
       modelPath: path,
       gpuLayers: options.llama === undefined ? 0 : 'auto',
       ...(onLoadProgress === undefined ? {} : { onLoadProgress }),
-      ...(options.signal === undefined ? {} : { loadSignal: options.signal }),
+      ...(signal === undefined ? {} : { loadSignal: signal }),
     });
   } catch (error) {
-    if (options.llama === undefined) await llama.dispose();
-    if (options.signal?.aborted === true) throw options.signal.reason;
+    await release();
+    if (signal?.aborted === true) throw signal.reason;
     throw new BackendError(`llama.cpp could not load ${path}: ${String(error)}`, {
       kind: 'model_invalid',
       cause: error,
     });
   }
   try {
+    // An abort that came too late to stop llama.cpp still cancels the call.
+    signal?.throwIfAborted();
     assertHarmonyVocabulary(model, path);
   } catch (error) {
-    await model.dispose();
-    if (options.llama === undefined) await llama.dispose();
+    await release(model);
     throw error;
   }
   return new LlamaCppModel({ llama, model, path, fileInfo, ownsLlama: options.llama === undefined });
+}
+
+/** The largest delay Node's timers accept. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function resolveResolverOptions(options: LoadLlamaCppModelOptions): ModelFileResolverOptions {
+  const networkTimeoutMs = options.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
+  if (!Number.isInteger(networkTimeoutMs) || networkTimeoutMs <= 0 || networkTimeoutMs > MAX_TIMEOUT_MS) {
+    throw new ConfigurationError(
+      `networkTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${networkTimeoutMs}`,
+    );
+  }
+  return {
+    directory: options.modelsDirectory,
+    showProgressBar: options.showDownloadProgressBar ?? false,
+    onProgress: options.onDownloadProgress,
+    signal: options.signal,
+    huggingFaceEndpoint: resolveHuggingFaceEndpoint(options.huggingFaceEndpoint),
+    networkTimeoutMs,
+  };
 }
 
 /** `onLoadProgress`, plus the progress bar when `showLoadProgressBar` is set. */
@@ -147,7 +193,7 @@ function loadProgressListener(
 ): ((progress: number) => void) | undefined {
   const listener = options.onLoadProgress;
   if (options.showLoadProgressBar !== true) return listener;
-  const bar = createLoadProgressBar(`Loading ${basename(path)}`, process.stderr);
+  const bar = createProgressBar(`Loading ${basename(path)}`, process.stderr);
   return (progress) => {
     bar(progress);
     listener?.(progress);

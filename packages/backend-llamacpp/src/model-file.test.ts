@@ -20,6 +20,8 @@ const resolverOptions: ModelFileResolverOptions = {
   showProgressBar: false,
   onProgress: undefined,
   signal: undefined,
+  huggingFaceEndpoint: 'https://huggingface.co/',
+  networkTimeoutMs: 10_000,
 };
 
 function writeHeaderOnlyModel(name: string, architecture: string): string {

@@ -5,8 +5,11 @@
 
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { BackendError } from '@harmony-agents/core';
+import { BackendError, isHarmonyAgentsError, ModelDownloadError } from '@harmony-agents/core';
 import { type GgufFileInfo, readGgufFileInfo, resolveModelFile } from 'node-llama-cpp';
+import { parseModelSource } from './model-source.js';
+import { checkModelSource, type ModelSourceCheck, networkFailureReason } from './model-source-check.js';
+import { createProgressBar } from './progress-bar.js';
 
 /** Download progress of a model file. */
 export interface ModelDownloadProgress {
@@ -20,30 +23,129 @@ export interface ModelDownloadProgress {
 export interface ModelFileResolverOptions {
   /** Where downloads go and where already downloaded files are found. */
   readonly directory: string | undefined;
-  /** Show node-llama-cpp's console progress bar while downloading. */
+  /** Write a plain-text download progress bar on standard error. */
   readonly showProgressBar: boolean;
   /** Called as bytes arrive. */
   readonly onProgress: ((progress: ModelDownloadProgress) => void) | undefined;
-  /** Cancels the download. */
+  /** Cancels resolving and downloading. */
   readonly signal: AbortSignal | undefined;
+  /** The Hugging Face endpoint `hf:` URIs resolve against, ending with `/`. */
+  readonly huggingFaceEndpoint: string;
+  /** How long to wait for the model's host to answer before a download, in milliseconds. */
+  readonly networkTimeoutMs: number;
 }
 
 /** Resolves a model URI to a local file path, downloading it if needed. Injectable for tests. */
 export type ModelFileResolver = (uri: string, options: ModelFileResolverOptions) => Promise<string>;
 
-/** The default resolver: node-llama-cpp's `resolveModelFile`. */
-export const resolveModelFileWithNodeLlamaCpp: ModelFileResolver = (uri, options) =>
-  resolveModelFile(uri, {
-    ...(options.directory === undefined ? {} : { directory: options.directory }),
-    cli: options.showProgressBar,
-    ...(options.onProgress === undefined
-      ? {}
-      : {
-          onProgress: ({ downloadedSize, totalSize }: { downloadedSize: number; totalSize: number }) =>
-            options.onProgress?.({ downloadedBytes: downloadedSize, totalBytes: totalSize }),
-        }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+    } else {
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
+}
+
+function downloadProgressListener(
+  uri: string,
+  options: ModelFileResolverOptions,
+): ((status: { totalSize: number; downloadedSize: number }) => void) | undefined {
+  const listener = options.onProgress;
+  const bar = options.showProgressBar ? createProgressBar(`Downloading ${uri}`, process.stderr) : undefined;
+  if (listener === undefined && bar === undefined) return undefined;
+  return ({ downloadedSize, totalSize }) => {
+    if (totalSize > 0) bar?.(downloadedSize / totalSize);
+    listener?.({ downloadedBytes: downloadedSize, totalBytes: totalSize });
+  };
+}
+
+/** A failure of node-llama-cpp's downloader, typed. */
+function downloadFailure(uri: string, error: unknown, check: ModelSourceCheck): Error {
+  const reason = networkFailureReason(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (reason === 'http_status') {
+    const { statusCode, url } = error as { statusCode: number; url?: unknown };
+    // No `cause`: the downloader's error carries the request headers, an access token among them.
+    return new ModelDownloadError(
+      `Could not download the model ${uri}: ${typeof url === 'string' ? url : 'the server'} answered HTTP ${statusCode}`,
+      { uri, reason, status: statusCode, ...(typeof url === 'string' ? { url } : {}) },
+    );
+  }
+  if (reason !== undefined) {
+    return new ModelDownloadError(`Could not download the model ${uri}: ${message}`, {
+      uri,
+      reason,
+      cause: error,
+    });
+  }
+  if (check.needsCredentials !== undefined) {
+    const { url, status } = check.needsCredentials;
+    return new ModelDownloadError(
+      `Could not download the model ${uri}: ${url} answered HTTP ${status} (a gated or private repository? Set HF_TOKEN)`,
+      { uri, reason: 'http_status', status, url, cause: error },
+    );
+  }
+  return new BackendError(`Could not resolve the model ${uri}: ${message}`, {
+    kind: 'model_not_found',
+    cause: error,
+  });
+}
+
+/**
+ * The default resolver: node-llama-cpp's `resolveModelFile`, made to fail fast and to stop when aborted.
+ *
+ * 1. A file already in the models directory is used without any network request.
+ * 2. Otherwise one bounded request (`networkTimeoutMs`) checks the first URL the download needs.
+ * 3. Then node-llama-cpp downloads, without its own console output; the promise rejects as soon as `signal`
+ *    aborts, whatever stage the downloader is in.
+ *
+ * @throws {@link ModelDownloadError} when the host cannot be reached or answers with an error status;
+ * {@link BackendError} `model_not_found` for other resolution failures; the signal's reason when aborted.
+ */
+export const resolveModelFileWithNodeLlamaCpp: ModelFileResolver = async (uri, options) => {
+  const base = {
+    ...(options.directory === undefined ? {} : { directory: options.directory }),
+    endpoints: { huggingFace: options.huggingFaceEndpoint },
+    cli: false,
+  };
+  options.signal?.throwIfAborted();
+  const cached = await resolveModelFile(uri, { ...base, download: false }).catch(() => undefined);
+  options.signal?.throwIfAborted();
+  if (cached !== undefined) return cached;
+  const check = await checkModelSource(parseModelSource(uri, options.huggingFaceEndpoint), {
+    timeoutMs: options.networkTimeoutMs,
+    signal: options.signal,
+  });
+  const onProgress = downloadProgressListener(uri, options);
+  try {
+    return await untilAborted(
+      resolveModelFile(uri, {
+        ...base,
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      }),
+      options.signal,
+    );
+  } catch (error) {
+    if (options.signal?.aborted === true) throw options.signal.reason;
+    throw downloadFailure(uri, error, check);
+  }
+};
 
 /** Whether `model` is a URI (`hf:...`, `https://...`) rather than a file path. */
 export function isModelUri(model: string): boolean {
@@ -52,8 +154,9 @@ export function isModelUri(model: string): boolean {
 
 /**
  * Turns a path or URI into an existing local file path.
- * @throws {@link BackendError} `model_not_found` when the file does not exist or the URI cannot be resolved;
- * the reason of `options.signal` when it aborted the download.
+ * @throws {@link ModelDownloadError} when the URI's host cannot be reached or answers with an error status;
+ * {@link BackendError} `model_not_found` when the file does not exist or the URI cannot be resolved;
+ * the reason of `options.signal` when it aborted resolving or downloading.
  */
 export async function locateModelFile(
   model: string,
@@ -67,6 +170,7 @@ export async function locateModelFile(
     } catch (error) {
       // A cancelled download is the caller's doing, not a missing model: rethrow the signal's reason.
       if (options.signal?.aborted === true) throw options.signal.reason;
+      if (isHarmonyAgentsError(error)) throw error;
       throw new BackendError(`Could not resolve the model ${model}: ${String(error)}`, {
         kind: 'model_not_found',
         cause: error,

@@ -29,6 +29,8 @@ beforeAll(async () => {
     showProgressBar: false,
     onProgress: undefined,
     signal: undefined,
+    huggingFaceEndpoint: 'https://huggingface.co/',
+    networkTimeoutMs: 10_000,
   });
   // node-llama-cpp delivers load progress from the loading thread asynchronously: it may arrive after the load.
   await vi.waitFor(() => expect(onLoadProgress).toHaveBeenCalled(), { timeout: 10_000 });

@@ -331,3 +331,59 @@ export class BackendError extends HarmonyAgentsError {
     this.kind = options.kind;
   }
 }
+
+/**
+ * Why a model could not be downloaded: see {@link ModelDownloadError}.
+ * - `dns`: the host name did not resolve;
+ * - `connection_refused`: nothing listens at the host's port;
+ * - `unreachable`: no route to the host or its network;
+ * - `timeout`: no answer within the time allowed;
+ * - `tls`: the TLS handshake or the certificate failed;
+ * - `http_status`: the server answered with an error status (`status`);
+ * - `invalid_response`: the server's answer could not be used (a manifest without a GGUF file, a bad redirect);
+ * - `network`: another network failure (a connection reset, ...).
+ */
+export type ModelDownloadErrorReason =
+  | 'dns'
+  | 'connection_refused'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'http_status'
+  | 'invalid_response'
+  | 'network';
+
+/**
+ * A model URI (`hf:...`, `https://...`) could not be resolved or downloaded: the host is unknown, refuses
+ * connections or does not answer, or the server answered with an error status. The message names the host
+ * and the cause; the underlying error, if any, is the `cause`.
+ */
+export class ModelDownloadError extends HarmonyAgentsError {
+  /** The class name, `ModelDownloadError`. */
+  override readonly name = 'ModelDownloadError';
+  readonly code = 'model_download_failed';
+  readonly source = 'backend';
+  /** The model URI as given. */
+  readonly uri: string;
+  /** The URL that failed, when the failure belongs to one request. */
+  readonly url: string | undefined;
+  /** What went wrong. */
+  readonly reason: ModelDownloadErrorReason;
+  /** The HTTP status, for reason `http_status`. */
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & {
+      uri: string;
+      reason: ModelDownloadErrorReason;
+      url?: string;
+      status?: number;
+    },
+  ) {
+    super(message, options);
+    this.uri = options.uri;
+    this.reason = options.reason;
+    this.url = options.url;
+    this.status = options.status;
+  }
+}

@@ -27,6 +27,7 @@ export type {
   BackendErrorKind,
   ErrorSource,
   HarmonyAgentsErrorOptions,
+  ModelDownloadErrorReason,
   PageFetchErrorReason,
   ToolCallErrorOptions,
 } from './errors.js';
@@ -40,6 +41,7 @@ export {
   HarmonyRenderError,
   isHarmonyAgentsError,
   MaxToolRoundsExceededError,
+  ModelDownloadError,
   PageFetchError,
   RepeatedToolCallError,
   RunAbortedError,

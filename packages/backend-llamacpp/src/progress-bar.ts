@@ -1,5 +1,6 @@
 /**
- * A text progress bar for model loading (loading gpt-oss-20b from disk takes from seconds to minutes).
+ * A plain-text progress bar for downloading and loading a model (gpt-oss-20b takes from seconds to minutes).
+ * It never writes colour codes or spinner frames.
  */
 
 /** Where a progress bar is written: `process.stderr`, or anything with `write` and an optional `isTTY`. */
@@ -13,11 +14,11 @@ export interface ProgressBarStream {
 const BAR_WIDTH = 30;
 
 /**
- * Returns an `onLoadProgress` callback (progress from 0 to 1) that draws `label [#####-----]  42%` on `stream`.
+ * Returns a progress callback (progress from 0 to 1) that draws `label [#####-----]  42%` on `stream`.
  * A terminal gets one line redrawn at each new percent; other streams get a line at each new 10%. The bar ends
  * with a line break at 100%.
  */
-export function createLoadProgressBar(label: string, stream: ProgressBarStream): (progress: number) => void {
+export function createProgressBar(label: string, stream: ProgressBarStream): (progress: number) => void {
   const interactive = stream.isTTY === true;
   let shown = -1;
   let finished = false;
