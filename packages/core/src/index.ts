@@ -164,6 +164,8 @@ export { functionToolsNamespace } from './tools/function-namespace.js';
 export type { JsonSchemaObject } from './tools/json-values.js';
 export { normalizeJsonSchemaForHarmony } from './tools/normalize-schema.js';
 export { toStandardJsonSchema } from './tools/standard-json-schema.js';
+export type { ToolNameMapping } from './tools/tool-name-mapping.js';
+export { createToolNameMapping, toHarmonyToolName } from './tools/tool-name-mapping.js';
 export { formatToolError, formatToolResult } from './tools/tool-result.js';
 // Tools
 export type {
