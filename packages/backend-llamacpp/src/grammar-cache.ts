@@ -1,5 +1,6 @@
 /**
- * Compiles and caches the grammars a backend samples under: tool-argument grammars built from JSON Schemas,
+ * Compiles and caches the grammars a backend samples under: JSON grammars built from JSON Schemas (tool arguments,
+ * final answers),
  * and GBNF grammars given by `grammarForRequest`.
  */
 
@@ -57,8 +58,8 @@ export class GrammarCache {
     this.#isEndOfGeneration = isEndOfGeneration;
   }
 
-  /** The grammar of a tool's arguments, compiled once per distinct schema. */
-  toolArguments(parameters: JsonValue): Promise<LlamaGrammar> {
+  /** The JSON grammar of a schema (a tool's arguments, a final answer), compiled once per distinct schema. */
+  jsonSchema(parameters: JsonValue): Promise<LlamaGrammar> {
     const key = JSON.stringify(parameters);
     let grammar = this.#toolGrammars.get(key);
     if (grammar === undefined) {

@@ -23,12 +23,14 @@ describe('HarmonyHeaderTracker', () => {
     const { headers } = headersOf(
       '<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city":"Seoul"}',
     );
-    expect(headers).toEqual([{ recipient: 'functions.get_weather', contentType: '<|constrain|>json' }]);
+    expect(headers).toEqual([
+      { channel: 'commentary', recipient: 'functions.get_weather', contentType: '<|constrain|>json' },
+    ]);
   });
 
   it('reads the recipient in role position and a bare content type', () => {
     const { headers } = headersOf(' to=functions.lookup<|channel|>commentary json<|message|>{}');
-    expect(headers).toEqual([{ recipient: 'functions.lookup', contentType: 'json' }]);
+    expect(headers).toEqual([{ channel: 'commentary', recipient: 'functions.lookup', contentType: 'json' }]);
   });
 
   it('follows several messages: analysis, then a tool call', () => {
@@ -36,8 +38,8 @@ describe('HarmonyHeaderTracker', () => {
       '<|channel|>analysis<|message|>Need the weather to=x.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather<|message|>',
     );
     expect(headers).toEqual([
-      { recipient: undefined, contentType: undefined },
-      { recipient: 'functions.get_weather', contentType: undefined },
+      { channel: 'analysis', recipient: undefined, contentType: undefined },
+      { channel: 'commentary', recipient: 'functions.get_weather', contentType: undefined },
     ]);
     expect(tracker.atBodyStart).toBe(true);
     expect(tracker.currentHeader?.recipient).toBe('functions.get_weather');
@@ -50,10 +52,29 @@ describe('HarmonyHeaderTracker', () => {
     ];
     const tracker = HarmonyHeaderTracker.startingAfter(prompt, decode);
     expect(tracker.atBodyStart).toBe(true);
-    expect(tracker.currentHeader).toEqual({ recipient: 'functions.f', contentType: '<|constrain|>json' });
+    expect(tracker.currentHeader).toEqual({
+      channel: 'commentary',
+      recipient: 'functions.f',
+      contentType: '<|constrain|>json',
+    });
     tracker.push(encode('{')[0]!);
     expect(tracker.atBodyStart).toBe(false);
     expect(tracker.currentHeader?.recipient).toBe('functions.f');
+  });
+
+  it('reads the final channel with and without a <|constrain|> content type', () => {
+    expect(headersOf('<|channel|>final<|message|>{').headers).toEqual([
+      { channel: 'final', recipient: undefined, contentType: undefined },
+    ]);
+    expect(headersOf('<|channel|>final <|constrain|>json<|message|>{').headers).toEqual([
+      { channel: 'final', recipient: undefined, contentType: '<|constrain|>json' },
+    ]);
+    expect(headersOf('<|channel|>final<|constrain|>json<|message|>{').headers).toEqual([
+      { channel: 'final', recipient: undefined, contentType: '<|constrain|>json' },
+    ]);
+    expect(headersOf('<|message|>Hi').headers).toEqual([
+      { channel: undefined, recipient: undefined, contentType: undefined },
+    ]);
   });
 
   it('forgets the header after <|end|>, <|call|> and <|return|>', () => {

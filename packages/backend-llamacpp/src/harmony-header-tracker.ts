@@ -1,13 +1,16 @@
 /**
  * Follows the Harmony structure of a token stream closely enough to know, when a message body starts, whom
- * the message is addressed to. The backend uses it to switch to a tool's argument grammar right after the
- * model writes `... to=functions.x <|constrain|>json<|message|>`.
+ * the message is addressed to and on which channel. The backend uses it to switch to a tool's argument grammar
+ * right after the model writes `... to=functions.x <|constrain|>json<|message|>`, and to the answer's grammar
+ * after `<|channel|>final<|message|>`.
  */
 
 import { HARMONY_TOKENS } from '@harmony-agents/core';
 
 /** A message header, as far as argument constraining needs it. */
 export interface HarmonyHeader {
+  /** The channel (`final`, `analysis`, ...), undefined when the header has none. */
+  readonly channel: string | undefined;
   /** The recipient (`to=...`), written in role or channel position; undefined when absent. */
   readonly recipient: string | undefined;
   /** The content type: `<|constrain|>json`, or a bare word after the recipient such as `json`; undefined when absent. */
@@ -99,13 +102,15 @@ export class HarmonyHeaderTracker {
       } else current.push(token);
     }
     const roleWords = this.#decode(parts.role).trim().split(/\s+/u).slice(1);
-    const channelWords = this.#decode(parts.channel).trim().split(/\s+/u).slice(1);
+    const channelText = this.#decode(parts.channel).trim().split(/\s+/u);
+    const channel = channelText[0] === '' || channelText[0] === undefined ? undefined : channelText[0];
+    const channelWords = channelText.slice(1);
     const words = [...roleWords, ...channelWords].filter((word) => word.length > 0);
     const recipientWord = words.find((word) => RECIPIENT.test(word));
     const recipient = recipientWord === undefined ? undefined : RECIPIENT.exec(recipientWord)?.[1];
     let contentType: string | undefined;
     if (parts.constraint !== undefined) contentType = `<|constrain|>${this.#decode(parts.constraint).trim()}`;
     else contentType = words.find((word) => !RECIPIENT.test(word));
-    return { recipient, contentType };
+    return { channel, recipient, contentType };
   }
 }

@@ -15,6 +15,7 @@ describe('resolveLlamaCppBackendOptions', () => {
       swaFullCache: true,
       sampling: { temperature: 1, topP: 1, topK: 0, seed: undefined },
       constrainToolArguments: true,
+      constrainOutput: true,
       grammarForRequest: undefined,
       backendId: 'llamacpp',
     });

@@ -66,8 +66,15 @@ export interface LlamaCppBackendOptions {
    */
   readonly constrainToolArguments?: boolean;
   /**
+   * Sample the content of a `final`-channel message under a grammar from the request's `outputSchema` (the
+   * run's structured output), from the token after `<|channel|>final<|message|>` to `<|return|>`. Analysis,
+   * preambles and tool calls stay unconstrained.
+   * @defaultValue true
+   */
+  readonly constrainOutput?: boolean;
+  /**
    * Chooses a GBNF grammar that a whole completion is sampled under, or undefined for none. While a request
-   * grammar is active, tool arguments are not constrained separately (the request grammar decides everything).
+   * grammar is active, tool arguments and answers are not constrained separately (the request grammar decides everything).
    * Tests use it to script completions through the real engine; applications can force structured output.
    * @defaultValue none
    */
@@ -96,6 +103,8 @@ export interface ResolvedLlamaCppBackendOptions {
   };
   /** See {@link LlamaCppBackendOptions.constrainToolArguments}. */
   readonly constrainToolArguments: boolean;
+  /** See {@link LlamaCppBackendOptions.constrainOutput}. */
+  readonly constrainOutput: boolean;
   /** See {@link LlamaCppBackendOptions.grammarForRequest}. */
   readonly grammarForRequest: RequestGrammarSelector | undefined;
   /** See {@link LlamaCppBackendOptions.backendId}. */
@@ -121,6 +130,8 @@ export const LLAMA_CPP_BACKEND_DEFAULTS = {
   },
   /** {@link LlamaCppBackendOptions.constrainToolArguments}: on. */
   constrainToolArguments: true,
+  /** {@link LlamaCppBackendOptions.constrainOutput}: on. */
+  constrainOutput: true,
   /** {@link LlamaCppBackendOptions.backendId}: `llamacpp`. */
   backendId: 'llamacpp',
 } as const;
@@ -162,6 +173,7 @@ export function resolveLlamaCppBackendOptions(
     }),
     constrainToolArguments:
       options.constrainToolArguments ?? LLAMA_CPP_BACKEND_DEFAULTS.constrainToolArguments,
+    constrainOutput: options.constrainOutput ?? LLAMA_CPP_BACKEND_DEFAULTS.constrainOutput,
     grammarForRequest: options.grammarForRequest,
     backendId: options.backendId ?? LLAMA_CPP_BACKEND_DEFAULTS.backendId,
   };

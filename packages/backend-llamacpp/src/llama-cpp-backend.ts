@@ -45,8 +45,9 @@ interface GenerationProgress {
  * Each generation keeps the longest prefix of the prompt already in the KV cache and evaluates only the rest.
  * It ends right after a stop token of the request or any end-of-generation token, which is yielded last; the
  * non-Harmony `<|endoftext|>` is reported as `<|call|>` inside a message with a recipient and as `<|return|>`
- * otherwise (when the request lists that token). Arguments of calls to `request.constrainedTools` are sampled
- * under a grammar from the tool's JSON Schema.
+ * otherwise (when the request lists that token); a final answer sampled under `request.outputSchema` always ends
+ * with `<|return|>` (once its grammar is complete, the sampler picks among all end-of-generation tokens). Arguments of calls to `request.constrainedTools` are sampled
+ * under a grammar from the tool's JSON Schema, and a `final` answer under one from `request.outputSchema`.
  */
 export class LlamaCppBackend implements Backend {
   /** {@inheritDoc @harmony-agents/core!Backend.specificationVersion} */
@@ -78,6 +79,10 @@ export class LlamaCppBackend implements Backend {
       constrainedToolArguments: options.constrainToolArguments,
       promptCacheStatistics: true,
       seededSampling: true,
+      constrainedOutput: options.constrainOutput,
+      // A prompt holds at most contextSize - 1 tokens and the last generated token is never evaluated, so a
+      // generation holds at most contextSize tokens in all.
+      contextSize: options.contextSize,
     };
   }
 
@@ -258,7 +263,11 @@ export class LlamaCppBackend implements Backend {
           if (resources.isEndOfGeneration(token)) {
             yield {
               type: 'tokens',
-              tokens: [reportedStopToken(token, stopTokens, steering.currentRecipient)],
+              tokens: [
+                steering.answerConstrained && stopTokens.has(HARMONY_TOKENS.return)
+                  ? HARMONY_TOKENS.return
+                  : reportedStopToken(token, stopTokens, steering.currentRecipient),
+              ],
             };
             yield finish('stop');
             return;

@@ -1,6 +1,7 @@
 /**
  * Which grammar and token bias the sampler uses at each step of one generation: a request grammar (with its
- * expected tokens), or a tool's argument grammar once a constrained tool-call header is complete.
+ * expected tokens), a tool's argument grammar once a constrained tool-call header is complete, or the answer's
+ * grammar once a `final` header is complete and the request has an `outputSchema`.
  */
 
 import type { BackendGenerateRequest } from '@harmony-agents/core';
@@ -16,8 +17,10 @@ export class SamplingSteering {
   readonly #tracker: HarmonyHeaderTracker;
   readonly #expectedTokens: readonly number[];
   readonly #constrainTools: boolean;
+  readonly #constrainOutput: boolean;
   #followsExpected: boolean;
   #generated = 0;
+  #answerConstrained = false;
   /** The grammar the next token is sampled under, if any. */
   grammarState: LlamaGrammarEvaluationState | undefined;
   /** The token bias of the next sampling step. */
@@ -28,6 +31,7 @@ export class SamplingSteering {
     request: BackendGenerateRequest,
     expectedTokens: readonly number[],
     constrainTools: boolean,
+    constrainOutput: boolean,
   ) {
     this.#resources = resources;
     this.#request = request;
@@ -36,6 +40,7 @@ export class SamplingSteering {
     );
     this.#expectedTokens = expectedTokens;
     this.#constrainTools = constrainTools;
+    this.#constrainOutput = constrainOutput;
     this.#followsExpected = expectedTokens.length > 0;
     this.tokenBias = this.#followsExpected ? resources.favour(expectedTokens[0]!) : resources.noBias;
   }
@@ -54,23 +59,34 @@ export class SamplingSteering {
     const requestGrammar = typeof selected === 'string' ? { gbnf: selected } : selected;
     const constrainTools =
       options.constrainToolArguments && requestGrammar === undefined && request.constrainedTools.length > 0;
+    const constrainOutput =
+      options.constrainOutput && requestGrammar === undefined && request.outputSchema !== undefined;
     const steering = new SamplingSteering(
       resources,
       request,
       requestGrammar?.expectedTokens ?? [],
       constrainTools,
+      constrainOutput,
     );
     if (requestGrammar !== undefined) {
       const grammar = await resources.grammars.request(requestGrammar.gbnf);
       steering.grammarState = new LlamaGrammarEvaluationState({ model: resources.model, grammar });
     }
-    await steering.#constrainIfToolCall();
+    await steering.#constrainAtBodyStart();
     return steering;
   }
 
   /** The recipient of the message being written, if it has one (a tool call). */
   get currentRecipient(): string | undefined {
     return this.#tracker.currentHeader?.recipient;
+  }
+
+  /**
+   * Whether a final answer is being sampled under the output schema: once its grammar is complete, any
+   * end-of-generation token ends it, and it is reported as `<|return|>`.
+   */
+  get answerConstrained(): boolean {
+    return this.#answerConstrained;
   }
 
   /** Advances over a generated token that does not end the generation. */
@@ -83,16 +99,26 @@ export class SamplingSteering {
         this.#followsExpected && next !== undefined ? this.#resources.favour(next) : this.#resources.noBias;
     }
     this.#tracker.push(token);
-    await this.#constrainIfToolCall();
+    await this.#constrainAtBodyStart();
   }
 
-  async #constrainIfToolCall(): Promise<void> {
+  async #constrainAtBodyStart(): Promise<void> {
     const header = this.#tracker.currentHeader;
-    if (!this.#constrainTools || !this.#tracker.atBodyStart || header === undefined) return;
+    if (!this.#tracker.atBodyStart || header === undefined) return;
+    if (header.recipient === undefined) {
+      const schema = this.#request.outputSchema;
+      if (!this.#constrainOutput || header.channel !== 'final' || schema === undefined) return;
+      const grammar = await this.#resources.grammars.jsonSchema(schema);
+      this.grammarState = new LlamaGrammarEvaluationState({ model: this.#resources.model, grammar });
+      this.tokenBias = this.#resources.specialTokenBan;
+      this.#answerConstrained = true;
+      return;
+    }
+    if (!this.#constrainTools) return;
     const tool = this.#request.constrainedTools.find((candidate) => candidate.recipient === header.recipient);
     if (tool === undefined) return;
     if (header.contentType !== undefined && !/json/iu.test(header.contentType)) return;
-    const grammar = await this.#resources.grammars.toolArguments(tool.parameters);
+    const grammar = await this.#resources.grammars.jsonSchema(tool.parameters);
     this.grammarState = new LlamaGrammarEvaluationState({ model: this.#resources.model, grammar });
     this.tokenBias = this.#resources.specialTokenBan;
   }

@@ -76,6 +76,14 @@ export interface BackendGenerateRequest {
    * `capabilities.constrainedToolArguments`.
    */
   readonly constrainedTools: readonly ConstrainedToolSchema[];
+  /**
+   * The JSON Schema the final answer must match (the run's structured output), when there is one. A backend
+   * that declares `capabilities.constrainedOutput` samples the content of a `final`-channel message, from the
+   * token after `<|channel|>final<|message|>` (a `<|constrain|>json` in that header included) up to its stop
+   * token, under a grammar built from it, and ends that message with `<|return|>`. Analysis, preambles and
+   * tool calls stay unconstrained. Other backends ignore it: the runner validates the answer either way.
+   */
+  readonly outputSchema?: JsonValue | undefined;
 }
 
 /** Token counts and timings of one generation. */
@@ -122,6 +130,14 @@ export interface BackendCapabilities {
   readonly promptCacheStatistics?: boolean;
   /** Honours `sampling.seed`. */
   readonly seededSampling?: boolean;
+  /** Samples the final answer under a grammar built from `outputSchema` (see {@link BackendGenerateRequest.outputSchema}). */
+  readonly constrainedOutput?: boolean;
+  /**
+   * The most tokens one generation can hold: prompt plus generated tokens. With it the runner checks, before
+   * each model step, that the prompt and a reserve for the answer fit (the agent's `contextOverflow` option).
+   * Absent means unknown: the runner then checks nothing and relies on the backend's `context_overflow` error.
+   */
+  readonly contextSize?: number;
 }
 
 /**

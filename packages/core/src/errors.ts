@@ -295,6 +295,58 @@ export class TokenBudgetExceededError extends HarmonyAgentsError {
   }
 }
 
+/**
+ * The prompt of the next model step and the reserve for the answer do not fit the backend's declared context
+ * (`contextOverflow: 'error'`, the default, or no older turn left to drop). Thrown before the backend is called.
+ */
+export class ContextWindowExceededError extends HarmonyAgentsError {
+  /** The class name, `ContextWindowExceededError`. */
+  override readonly name = 'ContextWindowExceededError';
+  readonly code = 'context_window_exceeded';
+  readonly source = 'user';
+  /** Tokens of the prompt that did not fit. */
+  readonly promptTokens: number;
+  /** Tokens kept free for the model's answer. */
+  readonly reserveTokens: number;
+  /** The backend's context size. */
+  readonly contextSize: number;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { promptTokens: number; reserveTokens: number; contextSize: number },
+  ) {
+    super(message, options);
+    this.promptTokens = options.promptTokens;
+    this.reserveTokens = options.reserveTokens;
+    this.contextSize = options.contextSize;
+  }
+}
+
+/**
+ * The model's final answer is not JSON matching the run's `output` schema, after the repair rounds
+ * (`maxOutputRepairs`). `rawText` holds the last answer as written; `issues` says what is wrong with it.
+ */
+export class OutputValidationError extends HarmonyAgentsError {
+  /** The class name, `OutputValidationError`. */
+  override readonly name = 'OutputValidationError';
+  readonly code = 'output_invalid';
+  readonly source = 'model';
+  /** The model's last final answer, verbatim. */
+  readonly rawText: string;
+  /** What is wrong with it: `not JSON: ...`, or one line per schema violation (`items[0]: expected string`). */
+  readonly issues: readonly string[];
+  /** How many answers the model gave (1 + the repair rounds). */
+  readonly attempts: number;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { rawText: string; issues: readonly string[]; attempts: number },
+  ) {
+    super(message, options);
+    this.rawText = options.rawText;
+    this.issues = options.issues;
+    this.attempts = options.attempts;
+  }
+}
+
 /** The run was cancelled through its `AbortSignal`. The signal's reason is the `cause`. */
 export class RunAbortedError extends HarmonyAgentsError {
   /** The class name, `RunAbortedError`. */

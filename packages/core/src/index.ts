@@ -35,6 +35,7 @@ export type {
 export {
   BackendError,
   ConfigurationError,
+  ContextWindowExceededError,
   HarmonyAgentsError,
   HarmonyJSONError,
   HarmonyParseError,
@@ -42,6 +43,7 @@ export {
   isHarmonyAgentsError,
   MaxToolRoundsExceededError,
   ModelDownloadError,
+  OutputValidationError,
   PageFetchError,
   RepeatedToolCallError,
   RunAbortedError,
@@ -82,6 +84,8 @@ export type {
   StreamableParserState,
 } from './harmony/parser.js';
 export { parseMessagesFromCompletionTokens, StreamableParser } from './harmony/parser.js';
+export type { ResponseFormat } from './harmony/response-formats.js';
+export { renderResponseFormatsSection } from './harmony/response-formats.js';
 export { jsonSchemaToTypeScript } from './harmony/schema-to-typescript.js';
 export {
   ASSISTANT_ACTION_STOP_TOKENS,

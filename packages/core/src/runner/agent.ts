@@ -201,6 +201,7 @@ export function createAgent(options: AgentOptions): Agent {
           instructions: options.instructions ?? null,
           builtinNamespaces: [...builtins.values()].map((tool) => tool.namespace),
           functionNamespace: functionList.length === 0 ? null : functionToolsNamespace(functionList),
+          responseFormat: null,
         },
         reasoningHistory: options.reasoningHistory ?? 'harmony',
         maxToolRounds: options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,

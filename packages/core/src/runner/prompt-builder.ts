@@ -1,4 +1,6 @@
+import { renderDeveloperContentText } from '../harmony/developer-content.js';
 import type { HarmonyEncoding } from '../harmony/encoding.js';
+import { appendResponseFormatsSection, type ResponseFormat } from '../harmony/response-formats.js';
 import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
 import type {
   DeveloperContent,
@@ -22,6 +24,8 @@ export interface PromptHeaderConfig {
   readonly instructions: string | null;
   readonly builtinNamespaces: readonly ToolNamespaceConfig[];
   readonly functionNamespace: ToolNamespaceConfig | null;
+  /** The run's structured output, rendered as `# Response Formats` at the end of the developer message. */
+  readonly responseFormat: ResponseFormat | null;
 }
 
 /** The system and developer messages of an agent's prompt. */
@@ -40,12 +44,16 @@ export function buildHeaderMessages(config: PromptHeaderConfig): Message[] {
     tools: builtins,
   };
   const messages: Message[] = [{ role: 'system', content: [system] }];
-  if (config.instructions !== null || config.functionNamespace !== null) {
-    const developer: DeveloperContent = {
-      type: 'developer_content',
-      instructions: config.instructions,
-      tools: config.functionNamespace === null ? null : { functions: config.functionNamespace },
-    };
+  const developer: DeveloperContent = {
+    type: 'developer_content',
+    instructions: config.instructions,
+    tools: config.functionNamespace === null ? null : { functions: config.functionNamespace },
+  };
+  if (config.responseFormat !== null) {
+    // One text, tokenized as a whole, exactly as the format guide shows the developer message.
+    const text = appendResponseFormatsSection(renderDeveloperContentText(developer), [config.responseFormat]);
+    messages.push({ role: 'developer', content: [{ type: 'text', text }] });
+  } else if (config.instructions !== null || config.functionNamespace !== null) {
     messages.push({ role: 'developer', content: [developer] });
   }
   return messages;
