@@ -20,6 +20,7 @@ import {
 import { z } from 'zod';
 import { contentEncodingOf, decodeText, isTextMediaType, mediaTypeOf, readCapped } from './http-response.js';
 import {
+  checkCount,
   fetchPinned,
   type HostResolver,
   type NetworkPolicy,
@@ -84,13 +85,6 @@ const OWNER = 'createHttpFetchTool';
 
 function reject(message: string, reason: string): ToolInputRejectedError {
   return new ToolInputRejectedError(message, { reason });
-}
-
-function checkCount(name: string, value: number, minimum: number): number {
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new ConfigurationError(`${OWNER}: ${name} must be an integer of at least ${minimum}, got ${value}`);
-  }
-  return value;
 }
 
 /**
@@ -185,9 +179,9 @@ export function createHttpFetchTool(options: HttpFetchToolOptions): FunctionTool
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
       resolver: options.resolver ?? systemResolver,
     },
-    maxBytes: checkCount('maxBytes', options.maxBytes ?? 1_000_000, 1),
-    timeoutMs: checkCount('timeoutMs', options.timeoutMs ?? 15_000, 1),
-    maxRedirects: checkCount('maxRedirects', options.maxRedirects ?? 5, 0),
+    maxBytes: checkCount(OWNER, 'maxBytes', options.maxBytes ?? 1_000_000, 1),
+    timeoutMs: checkCount(OWNER, 'timeoutMs', options.timeoutMs ?? 15_000, 1),
+    maxRedirects: checkCount(OWNER, 'maxRedirects', options.maxRedirects ?? 5, 0),
     userAgent: options.userAgent ?? 'harmony-agents-http-fetch/0.1',
   };
   const sites = [...allowlist.origins, ...allowlist.hosts].join(', ');

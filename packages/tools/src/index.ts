@@ -51,7 +51,8 @@ export {
 export type { HttpFetchToolOptions } from './http-fetch-tool.js';
 export { createHttpFetchTool } from './http-fetch-tool.js';
 export type { HostResolver } from './network-policy.js';
-export { isHostAllowed, isPublicAddress, systemResolver } from './network-policy.js';
+export { isHostAllowed, systemResolver } from './network-policy.js';
+export { isPublicAddress } from './public-address.js';
 
 // python: gpt-oss's built-in Python tool (Pyodide in a worker)
 export type { PythonMount } from './python-mounts.js';

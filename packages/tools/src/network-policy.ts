@@ -15,7 +15,9 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { ConfigurationError, ToolInputRejectedError } from '@harmony-agents/core';
-import ipaddr from 'ipaddr.js';
+import { isPublicAddress } from './public-address.js';
+
+export { isPublicAddress };
 
 /** Resolves a host name to all of its IP addresses (IPv4 and IPv6, as text). */
 export type HostResolver = (hostname: string) => Promise<readonly string[]>;
@@ -25,13 +27,15 @@ export const systemResolver: HostResolver = async (hostname) =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /**
- * True if `address` is a public unicast address (not loopback, private, link-local, unique-local,
- * CGNAT, multicast or reserved). IPv4-mapped IPv6 addresses are judged as IPv4; anything that does not
- * parse is not public.
+ * Checks a count option (a byte limit, a timeout, a number of redirects) of a network tool, the same
+ * way for every tool: an integer of at least `minimum`. `owner` prefixes the message.
+ * @throws {@link ConfigurationError} for anything else (NaN, infinite, fractional, too small).
  */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
+export function checkCount(owner: string, name: string, value: number, minimum: number): number {
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new ConfigurationError(`${owner}: ${name} must be an integer of at least ${minimum}, got ${value}`);
+  }
+  return value;
 }
 
 /** The URL's host name without IPv6 brackets, lower case. */

@@ -1,10 +1,16 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { PageFetchError, type ToolContext, ToolInputRejectedError } from '@harmony-agents/core';
+import {
+  ConfigurationError,
+  PageFetchError,
+  type ToolContext,
+  ToolInputRejectedError,
+} from '@harmony-agents/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBrowserTool } from '../src/browser/browser-tool.js';
 import { createHttpPageFetcher, type HttpPageFetcherOptions } from '../src/browser/http-page-fetcher.js';
+import { createHttpFetchTool } from '../src/http-fetch-tool.js';
 import type { HostResolver } from '../src/network-policy.js';
 
 const ARTICLE = `<!DOCTYPE html><html><head><title>Static sites</title></head><body>
@@ -340,3 +346,39 @@ describe('browser tool with the HTTP page fetcher', () => {
     expect(browser.currentCursor).toBe(1);
   });
 });
+
+describe('createHttpPageFetcher options', () => {
+  it.each([
+    ['maxBytes', 0],
+    ['maxBytes', -1],
+    ['maxBytes', 1.5],
+    ['maxBytes', Number.NaN],
+    ['maxBytes', Number.POSITIVE_INFINITY],
+    ['timeoutMs', 0],
+    ['timeoutMs', Number.NaN],
+    ['timeoutMs', 2.5],
+    ['maxRedirects', -1],
+    ['maxRedirects', 0.5],
+    ['maxRedirects', Number.POSITIVE_INFINITY],
+  ] as const)('refuses %s = %s with the ConfigurationError http_fetch throws', (name, value) => {
+    const fetchError = captured(() => createHttpFetchTool({ allowlist: ['example.com'], [name]: value }));
+    const pageError = captured(() => createHttpPageFetcher({ [name]: value }));
+    expect(fetchError).toBeInstanceOf(ConfigurationError);
+    expect(pageError).toBeInstanceOf(ConfigurationError);
+    expect((pageError as ConfigurationError).code).toBe((fetchError as ConfigurationError).code);
+    expect((pageError as Error).message).toContain(name);
+  });
+
+  it('accepts the smallest valid values', () => {
+    expect(() => createHttpPageFetcher({ maxBytes: 1, timeoutMs: 1, maxRedirects: 0 })).not.toThrow();
+  });
+});
+
+function captured(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

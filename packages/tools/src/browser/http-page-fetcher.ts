@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { PageFetchError, ToolInputRejectedError } from '@harmony-agents/core';
 import { decodedBody, decodeText, isTextMediaType, mediaTypeOf, readCapped } from '../http-response.js';
 import {
+  checkCount,
   fetchPinned,
   type HostResolver,
   type NetworkPolicy,
@@ -78,6 +79,8 @@ interface ResolvedOptions {
   readonly userAgent: string;
 }
 
+const OWNER = 'createHttpPageFetcher';
+
 type ContentKind = 'html' | 'markdown' | 'text';
 
 /** How a media type is read, or undefined when it is not text. */
@@ -113,26 +116,19 @@ async function readLimited(response: IncomingMessage, url: string, maxBytes: num
   return read.body;
 }
 
-function positive(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
 class HttpPageFetcher implements PageFetcher {
   readonly #options: ResolvedOptions;
 
   constructor(options: HttpPageFetcherOptions) {
     this.#options = {
       policy: {
-        allowlist:
-          options.allowlist === undefined
-            ? undefined
-            : parseAllowlist(options.allowlist, 'createHttpPageFetcher'),
+        allowlist: options.allowlist === undefined ? undefined : parseAllowlist(options.allowlist, OWNER),
         allowPrivateNetwork: options.allowPrivateNetwork ?? false,
         resolver: options.resolver ?? systemResolver,
       },
-      maxBytes: positive(options.maxBytes, 2_000_000),
-      timeoutMs: positive(options.timeoutMs, 15_000),
-      maxRedirects: positive(options.maxRedirects, 5),
+      maxBytes: checkCount(OWNER, 'maxBytes', options.maxBytes ?? 2_000_000, 1),
+      timeoutMs: checkCount(OWNER, 'timeoutMs', options.timeoutMs ?? 15_000, 1),
+      maxRedirects: checkCount(OWNER, 'maxRedirects', options.maxRedirects ?? 5, 0),
       readability: options.readability ?? true,
       userAgent: options.userAgent ?? 'harmony-agents-browser/0.1',
     };
@@ -219,7 +215,9 @@ class HttpPageFetcher implements PageFetcher {
  * const fetcher = createHttpPageFetcher({ allowlist: ['docs.python.org', '*.mozilla.org'], maxBytes: 1_000_000 });
  * const browser = createBrowserTool({ search: mySearchProvider, fetch: fetcher });
  * ```
- * @throws {@link ConfigurationError} for a malformed allowlist entry (empty, or an origin with a path).
+ * @throws {@link ConfigurationError} for a malformed allowlist entry (empty, or an origin with a path), or
+ *   a `maxBytes` or `timeoutMs` that is not an integer of at least 1, or a `maxRedirects` that is not an
+ *   integer of at least 0 (the same rules as `http_fetch`).
  */
 export function createHttpPageFetcher(options: HttpPageFetcherOptions = {}): PageFetcher {
   return new HttpPageFetcher(options);
