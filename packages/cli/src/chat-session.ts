@@ -1,0 +1,92 @@
+/**
+ * The state of one chat: the agent, the conversation so far and the reasoning effort. A turn that fails or is
+ * aborted keeps every completed message, so the chat always goes on.
+ */
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  type Agent,
+  type AgentRun,
+  ConfigurationError,
+  Conversation,
+  isHarmonyAgentsError,
+  type ReasoningEffort,
+  type RunResult,
+} from '@harmony-agents/core';
+
+/** How a turn ended. */
+export type TurnOutcome =
+  | { readonly status: 'completed'; readonly result: RunResult }
+  | { readonly status: 'aborted' }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+/** One chat: the conversation, continued turn by turn. */
+export class ChatSession {
+  /** The conversation so far. */
+  history: Conversation;
+  /** The reasoning effort of the next turns. */
+  effort: ReasoningEffort;
+  readonly #agent: Agent;
+
+  constructor(agent: Agent, options: { effort: ReasoningEffort; history?: Conversation }) {
+    this.#agent = agent;
+    this.effort = options.effort;
+    this.history = options.history ?? Conversation.empty();
+  }
+
+  /**
+   * Runs one user turn. `attach` subscribes to the run before it starts. The history advances even when the
+   * turn is aborted or fails (by the messages completed before that).
+   */
+  async turn(question: string, signal: AbortSignal, attach: (run: AgentRun) => void): Promise<TurnOutcome> {
+    const run = this.#agent.run(question, { history: this.history, signal, reasoningEffort: this.effort });
+    attach(run);
+    try {
+      const result = await run;
+      this.history = result.history;
+      return { status: 'completed', result };
+    } catch (error) {
+      this.history = run.history;
+      if (signal.aborted) return { status: 'aborted' };
+      return { status: 'failed', error };
+    }
+  }
+
+  /** Writes the conversation to `file` (the SDK's saved-conversation JSON). Returns the absolute path. */
+  async save(file: string): Promise<string> {
+    const path = resolve(file);
+    await writeFile(path, `${JSON.stringify(this.history.toJSON(), null, 2)}\n`);
+    return path;
+  }
+
+  /** Replaces the conversation with the one saved in `file`. */
+  async load(file: string): Promise<void> {
+    this.history = await readConversation(file);
+  }
+
+  /** Starts over with an empty conversation. */
+  clear(): void {
+    this.history = Conversation.empty();
+  }
+}
+
+/**
+ * Reads a conversation saved with `/save` (or `JSON.stringify(result.history)`).
+ * @throws {@link ConfigurationError} naming the file when it cannot be read or is not a saved conversation.
+ */
+export async function readConversation(file: string): Promise<Conversation> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return Conversation.fromJSON(JSON.parse(text));
+  } catch (error) {
+    const why = isHarmonyAgentsError(error) || error instanceof SyntaxError ? error.message : String(error);
+    throw new ConfigurationError(`${path} is not a saved conversation: ${why}`, { cause: error });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The CLI without a terminal: questions piped in, the chat piped out (plain text, not one escape code), and
+ * one-shot mode (`-p`), which prints the answer alone. Usage errors exit with 2 and say what is accepted.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { CliProcess } from './cli-process.js';
+
+const ESC = String.fromCharCode(27);
+
+describe('harmony-agents chat, piped', () => {
+  it('reads questions and commands from a pipe and writes plain text', async () => {
+    const cli = new CliProcess(['chat', '--smoke', '--effort', 'low'], { pty: false });
+    cli.type('What is the weather in Tokyo?\n/effort high\n/tools\nAnd in New York?\n');
+    cli.endInput();
+    expect(await cli.exited).toBe(0);
+    const output = cli.output;
+    expect(output).not.toContain(ESC);
+    expect(output).toContain('you> What is the weather in Tokyo?\n');
+    expect(output).toContain('  [tool call] get_current_weather {"city":"Tokyo","unit":"celsius"}\n');
+    expect(output).toContain(
+      'assistant> In Tokyo it is 22 °C and cloudy (made-up figures from the demonstration tool).\n',
+    );
+    expect(output).toContain('Reasoning effort: high\n');
+    expect(output).toContain(
+      '  get_current_weather: Gets the current weather in a city (demonstration data).\n',
+    );
+    expect(output).toContain('assistant> In New York it is 11 °C and windy');
+    expect(output).toMatch(
+      /\(2 model steps · \d+ prompt tokens, \d+ reused from the KV cache · \d+ generated/u,
+    );
+  }, 120_000);
+
+  it('-p prints the answer alone and exits', async () => {
+    const cli = new CliProcess(['chat', '--smoke', '-p', 'What is the weather in Seoul?'], { pty: false });
+    expect(await cli.exited).toBe(0);
+    expect(cli.output).toBe('In Seoul it is 5 °C and clear (made-up figures from the demonstration tool).\n');
+  }, 120_000);
+
+  it('rejects bad options with exit code 2 and the accepted values', async () => {
+    const effort = new CliProcess(['chat', '--smoke', '--effort', 'max'], { pty: false });
+    expect(await effort.exited).toBe(2);
+    expect(effort.errors).toBe('harmony-agents: --effort must be low, medium or high, got max\n');
+    const tools = new CliProcess(['chat', '--tools', 'weather,web'], { pty: false });
+    expect(await tools.exited).toBe(2);
+    expect(tools.errors).toContain(
+      '--tools: unknown tool "web"; choose from weather, python, browser, time, calculator, files',
+    );
+  }, 120_000);
+});
