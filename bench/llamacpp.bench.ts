@@ -18,7 +18,8 @@ import {
   getTinyGptOssModel,
   tokenScriptGrammar,
 } from '@harmony-agents/backend-llamacpp/test-models';
-import { type Backend, createAgent, defineTool, loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { type Backend, createAgent, defineTool } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { HarmonyChatWrapper, LlamaChatSession, type Token } from 'node-llama-cpp';
 import { z } from 'zod';

@@ -6,7 +6,11 @@
  */
 
 import { pathToFileURL } from 'node:url';
-import { HarmonyStreamDecoder, loadO200kHarmonyTokenizer, StreamableParser } from '@harmony-agents/core';
+import {
+  HarmonyStreamDecoder,
+  loadO200kHarmonyTokenizer,
+  StreamableParser,
+} from '@harmony-agents/core/harmony';
 
 /** What {@link runParserBenchmark} measured. */
 export interface ParserBenchmarkResult {

@@ -8,14 +8,13 @@
  * Run: `node --conditions=@harmony-agents/source --import tsx bench/render.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
+import type { Message, ToolDescription } from '@harmony-agents/core';
 import {
   createDeveloperContent,
   createMessage,
   createSystemContent,
   loadHarmonyEncoding,
-  type Message,
-  type ToolDescription,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/harmony';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 

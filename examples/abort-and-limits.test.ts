@@ -1,4 +1,4 @@
-import { loadHarmonyEncoding } from '@harmony-agents/core';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { createScriptedBackend } from '@harmony-agents/core/testing';
 import { describe, expect, it } from 'vitest';
 import { main, SCRIPTED_LIMITS_COMPLETIONS } from './abort-and-limits.js';

@@ -1,4 +1,5 @@
-import { loadHarmonyEncoding, type ToolResultEvent } from '@harmony-agents/core';
+import type { ToolResultEvent } from '@harmony-agents/core';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { createScriptedBackend } from '@harmony-agents/core/testing';
 import { describe, expect, it } from 'vitest';
 import { answerFromLocalDocs, SCRIPTED_BROWSER_COMPLETIONS } from './browser-local-docs.js';

@@ -1,4 +1,6 @@
-import { BackendError, type BackendGenerateRequest, loadHarmonyEncoding } from '@harmony-agents/core';
+import { BackendError } from '@harmony-agents/core';
+import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { CONFORMANCE_CHECKS, createScriptedBackend } from '@harmony-agents/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createReplayBackend, main, withLogging } from './custom-backend.js';

@@ -14,15 +14,14 @@
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/custom-backend.ts`
  */
 import { pathToFileURL } from 'node:url';
+import { BackendError, createAgent } from '@harmony-agents/core';
 import {
   BACKEND_SPECIFICATION_VERSION,
   type Backend,
   type BackendChunk,
-  BackendError,
-  createAgent,
   type FinishReason,
-  loadHarmonyEncoding,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/backend';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { type ConformanceCheckResult, runBackendConformance } from '@harmony-agents/core/testing';
 
 /** A backend that replays completions, one per request, in order. */

@@ -8,7 +8,7 @@
  *
  * The examples' tests always pass a scripted backend.
  */
-import type { Backend } from '@harmony-agents/core';
+import type { Backend } from '@harmony-agents/core/backend';
 import { createScriptedBackend } from '@harmony-agents/core/testing';
 
 /** A backend and how to release it. */

@@ -12,6 +12,7 @@
  * `node --conditions=@harmony-agents/source --import tsx examples/harmony-low-level.ts`
  */
 import { pathToFileURL } from 'node:url';
+import type { Message } from '@harmony-agents/core';
 import {
   createDeveloperContent,
   createMessage,
@@ -19,10 +20,9 @@ import {
   harmonyConversationFromJSON,
   harmonyConversationToJSON,
   loadHarmonyEncoding,
-  type Message,
   SPECIAL_TOKENS,
   StreamableParser,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/harmony';
 
 /** What {@link main} returns. */
 export interface HarmonyLowLevelResult {

@@ -1,10 +1,5 @@
-import {
-  Conversation,
-  createAgent,
-  HarmonyJSONError,
-  loadHarmonyEncoding,
-  type Message,
-} from '@harmony-agents/core';
+import { Conversation, createAgent, HarmonyJSONError, type Message } from '@harmony-agents/core';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { createScriptedBackend, scriptFinal } from '@harmony-agents/core/testing';
 import { describe, expect, it } from 'vitest';
 import { main, QUESTIONS, SCRIPTED_HISTORY_COMPLETIONS } from './history.js';

@@ -1,4 +1,4 @@
-import { loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { createScriptedBackend } from '@harmony-agents/core/testing';
 import { describe, expect, it } from 'vitest';
 import { computeWithPython, DEFAULT_QUESTION, SCRIPTED_PYTHON_COMPLETIONS } from './python-compute.js';

@@ -12,17 +12,13 @@
  * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted model steps).
  */
 import { pathToFileURL } from 'node:url';
+import { type Backend, createAgent, defineTool, type RunResult, type Tool } from '@harmony-agents/core';
 import {
-  type Backend,
-  createAgent,
   createDeveloperContent,
   createMessage,
-  defineTool,
   functionToolsNamespace,
   loadHarmonyEncoding,
-  type RunResult,
-  type Tool,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { createCalculatorTool, createCurrentTimeTool } from '@harmony-agents/tools';
 import { z } from 'zod';

@@ -75,6 +75,10 @@ try {
         entry.endsWith('.tsbuildinfo'),
     );
     if (unwanted.length > 0) fail(`${name}: unwanted files ${unwanted.join(', ')}`);
+    if (name === 'core')
+      for (const entry of ['harmony', 'backend', 'testing'])
+        if (!entries.includes(`package/dist/${entry}/index.d.ts`))
+          fail(`core: dist/${entry}/index.d.ts is missing`);
     const manifest = run('tar', ['-xzOf', tarball(name), 'package/package.json'], work);
     if (manifest.includes('@harmony-agents/source') || /"source"\s*:/.test(manifest))
       fail(`${name}: the published exports keep a source condition`);
@@ -132,6 +136,7 @@ try {
     'first: It is 21 °C in Paris.',
     'second: That is 69.8 °F.',
     'events: tool-call get_weather, tool-result functions.get_weather, run-end, tool-call to_fahrenheit',
+    'entry points: harmony-agents-backend-v1, 7 prompt tokens, type/properties',
   ];
   const llama = run(process.execPath, ['dist-llama/llama/load.js'], app);
   if (llama !== '') fail(`importing the llama backend printed ${llama}`);

@@ -5,8 +5,8 @@
  */
 
 import { ConfigurationError, type JsonValue } from '@harmony-agents/core';
+import { toGrammarJsonSchema } from '@harmony-agents/core/backend';
 import type { Llama, LlamaGrammar } from 'node-llama-cpp';
-import { toGrammarJsonSchema } from './json-schema-for-grammar.js';
 
 /** The suffix node-llama-cpp appends to a JSON grammar's root rule so chat sessions can detect the end. */
 const TRAILING_NEWLINES = / "\\n\\n\\n\\n" \[\\n\]\*$/mu;

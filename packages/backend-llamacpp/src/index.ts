@@ -12,9 +12,6 @@
  */
 
 export { assertNoEndOfGenerationTokens, fixJsonGrammar } from './grammar-cache.js';
-export type { HarmonyHeader } from './harmony-header-tracker.js';
-export { HarmonyHeaderTracker } from './harmony-header-tracker.js';
-export { MAX_OPTIONAL_PROPERTIES, toGrammarJsonSchema } from './json-schema-for-grammar.js';
 export { LlamaCppBackend } from './llama-cpp-backend.js';
 export type {
   LlamaCppBackendOptions,

@@ -3,7 +3,8 @@
  * resolution into a fully-filled internal form.
  */
 
-import { type BackendGenerateRequest, ConfigurationError, type SamplingOptions } from '@harmony-agents/core';
+import { ConfigurationError } from '@harmony-agents/core';
+import type { BackendGenerateRequest, SamplingOptions } from '@harmony-agents/core/backend';
 
 /** A grammar a whole completion is sampled under. */
 export interface RequestGrammar {

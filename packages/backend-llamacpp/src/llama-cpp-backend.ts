@@ -3,18 +3,17 @@
  * from the runner's prompt ids with KV-cache prefix reuse, stop-token handling and constrained tool arguments.
  */
 
+import { BackendError, ConfigurationError, isHarmonyAgentsError } from '@harmony-agents/core';
 import {
   BACKEND_SPECIFICATION_VERSION,
   type Backend,
   type BackendCapabilities,
   type BackendChunk,
-  BackendError,
   type BackendGenerateRequest,
   type BackendUsage,
-  ConfigurationError,
-  HARMONY_TOKENS,
-  isHarmonyAgentsError,
-} from '@harmony-agents/core';
+  reportedStopToken,
+} from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import {
   DisposedError,
   type LlamaContext,
@@ -347,22 +346,6 @@ export class LlamaCppBackend implements Backend {
       cause: error,
     });
   }
-}
-
-/**
- * The token reported for an end-of-generation token. Harmony stops (`<|call|>`, `<|return|>`) and any stop
- * token of the request are reported as sampled. Another one, i.e. `<|endoftext|>`, ends the message in
- * progress: it is reported as `<|call|>` when that message has a recipient (a tool call) and as `<|return|>`
- * otherwise, provided the request lists that token as a stop token.
- */
-function reportedStopToken(
-  token: number,
-  stopTokens: ReadonlySet<number>,
-  recipient: string | undefined,
-): number {
-  if (stopTokens.has(token) || token === HARMONY_TOKENS.call || token === HARMONY_TOKENS.return) return token;
-  const mapped = recipient === undefined ? HARMONY_TOKENS.return : HARMONY_TOKENS.call;
-  return stopTokens.has(mapped) ? mapped : token;
 }
 
 /** Tokens a sequence evaluated: node-llama-cpp meters tokens whose logits were read as "output", the rest as "input". */

@@ -2,7 +2,8 @@
  * A gpt-oss model loaded into llama.cpp, shared by any number of backends (one per agent).
  */
 
-import { BackendError, HARMONY_TOKENS } from '@harmony-agents/core';
+import { BackendError } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { type Llama, type LlamaModel, TokenBias } from 'node-llama-cpp';
 import { GrammarCache } from './grammar-cache.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';

@@ -4,9 +4,8 @@
  * grammar once a `final` header is complete and the request has an `outputSchema`.
  */
 
-import type { BackendGenerateRequest } from '@harmony-agents/core';
+import { type BackendGenerateRequest, HarmonyHeaderTracker } from '@harmony-agents/core/backend';
 import { LlamaGrammarEvaluationState, type TokenBias } from 'node-llama-cpp';
-import { HarmonyHeaderTracker } from './harmony-header-tracker.js';
 import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
 

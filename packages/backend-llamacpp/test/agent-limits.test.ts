@@ -9,9 +9,9 @@ import {
   BackendError,
   Conversation,
   createAgent,
-  loadHarmonyEncoding,
   TokenBudgetExceededError,
 } from '@harmony-agents/core';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { scriptFinal } from '@harmony-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlamaCppModel } from '../src/index.js';

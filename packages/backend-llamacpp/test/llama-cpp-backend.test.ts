@@ -2,7 +2,9 @@
  * The llama.cpp backend on the real engine, with a tiny random-weight gpt-oss model generated at test time.
  */
 
-import { BackendError, ConfigurationError, HARMONY_TOKENS, validateJsonSchema } from '@harmony-agents/core';
+import { BackendError, ConfigurationError } from '@harmony-agents/core';
+import { validateJsonSchema } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { runBackendConformance } from '@harmony-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlamaCppModel } from '../src/index.js';

@@ -5,7 +5,9 @@
  *   HARMONY_AGENTS_GPT_OSS_GGUF=/models/gpt-oss-20b-mxfp4.gguf npx vitest run packages/backend-llamacpp/test/real-gpt-oss.test.ts
  */
 
-import { createAgent, defineTool, HARMONY_TOKENS, validateJsonSchema } from '@harmony-agents/core';
+import { createAgent, defineTool } from '@harmony-agents/core';
+import { validateJsonSchema } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type LlamaCppModel, loadLlamaCppModel } from '../src/index.js';

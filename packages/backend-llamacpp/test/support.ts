@@ -3,13 +3,13 @@
  * collecting a backend's stream.
  */
 
+import type { Backend } from '@harmony-agents/core';
 import {
   ASSISTANT_ACTION_STOP_TOKENS,
-  type Backend,
   type BackendChunk,
   type BackendGenerateRequest,
-  loadO200kHarmonyTokenizer,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/backend';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { type LlamaCppBackendOptions, type LlamaCppModel, loadLlamaCppModel } from '../src/index.js';
 import { getTinyGptOssModel, type TinyGptOssModelOptions } from '../src/test-models/index.js';
 

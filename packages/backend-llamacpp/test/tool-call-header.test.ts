@@ -4,7 +4,8 @@
  * `assistant`, then random-weight arguments that the backend must constrain.
  */
 
-import { HARMONY_TOKENS, validateJsonSchema } from '@harmony-agents/core';
+import { validateJsonSchema } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlamaCppModel } from '../src/index.js';
 import {

@@ -4,7 +4,8 @@
  * while prompt evaluation, the KV cache, sampling and stopping are all real.
  */
 
-import { type AgentEvent, createAgent, defineTool, HARMONY_TOKENS } from '@harmony-agents/core';
+import { type AgentEvent, createAgent, defineTool } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

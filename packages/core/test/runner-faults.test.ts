@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadHarmonyEncoding } from '../src/harmony/index.js';
 import {
   type AgentEvent,
   BackendError,
@@ -8,7 +9,6 @@ import {
   Conversation,
   createAgent,
   defineTool,
-  loadHarmonyEncoding,
   MaxToolRoundsExceededError,
   RepeatedToolCallError,
   RunAbortedError,

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  type AgentEvent,
-  Conversation,
-  createAgent,
-  defineTool,
-  HARMONY_TOKENS,
-  loadHarmonyEncoding,
-  type Message,
-} from '../src/index.js';
+import { HARMONY_TOKENS, loadHarmonyEncoding } from '../src/harmony/index.js';
+import { type AgentEvent, Conversation, createAgent, defineTool, type Message } from '../src/index.js';
 import { createScriptedBackend, scriptFinal, scriptToolCall } from '../src/testing/index.js';
 
 const encoding = loadHarmonyEncoding();

@@ -7,7 +7,7 @@ import {
   createSystemContent,
   harmonyMessageFromJSON,
   loadHarmonyEncoding,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/harmony';
 import { describe, expect, it } from 'vitest';
 import { createBrowserNamespace } from '../src/browser/browser-namespace.js';
 import { createBrowserTool } from '../src/browser/browser-tool.js';

@@ -8,13 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type AgentEvent,
-  createAgent,
-  loadHarmonyEncoding,
-  ToolTimeoutError,
-  UnknownToolError,
-} from '@harmony-agents/core';
+import { type AgentEvent, createAgent, ToolTimeoutError, UnknownToolError } from '@harmony-agents/core';
+import { loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { createScriptedBackend, scriptBuiltinCall, scriptFinal } from '@harmony-agents/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBrowserTool } from '../src/browser/browser-tool.js';

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conversation, createAgent, defineTool } from '@harmony-agents/core';
+import { BACKEND_SPECIFICATION_VERSION, toGrammarJsonSchema } from '@harmony-agents/core/backend';
+import { createMessage, loadHarmonyEncoding } from '@harmony-agents/core/harmony';
 import { createScriptedBackend, scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { createCalculatorTool } from '@harmony-agents/tools';
 import { z } from 'zod';
@@ -48,8 +50,27 @@ const second = agent.run('In Fahrenheit?', { history });
 second.on('tool-call', (event) => events.push(`tool-call ${event.toolName}`));
 const secondResult = await second;
 backend.assertComplete();
+// The run loop's writers are not part of a run's public type.
+// @ts-expect-error emit is internal
+second.emit;
+// @ts-expect-error commit is internal
+second.commit;
+
+// The format and backend entry points.
+const prompt = loadHarmonyEncoding().renderConversationForCompletion(
+  [createMessage('user', 'Hi')],
+  'assistant',
+);
+const grammar = toGrammarJsonSchema({
+  type: 'object',
+  properties: { city: { type: 'string' } },
+  required: ['city'],
+});
 
 console.log(`first: ${firstResult.finalText}`);
 console.log(`second: ${secondResult.finalText}`);
 console.log(`events: ${events.join(', ')}`);
 console.log(`messages: ${secondResult.history.length}`);
+console.log(
+  `entry points: ${BACKEND_SPECIFICATION_VERSION}, ${prompt.length} prompt tokens, ${Object.keys(grammar).join('/')}`,
+);

@@ -1,4 +1,4 @@
-import { loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { describe, expect, it } from 'vitest';
 import { buildHarmonyGgufVocabulary, GPT_OSS_VOCABULARY_SIZE } from './o200k-harmony-vocabulary.js';
 

@@ -3,7 +3,8 @@
  * types and merges, all rebuilt from core's o200k_base ranks and Harmony special tokens.
  */
 
-import { loadO200kHarmonyTokenizer, SPECIAL_TOKENS, TokenizerError } from '@harmony-agents/core';
+import { TokenizerError } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer, SPECIAL_TOKENS } from '@harmony-agents/core/harmony';
 
 /** Tokens in a gpt-oss GGUF (`vocab_size` of gpt-oss's config): ids 0 to 201087. */
 export const GPT_OSS_VOCABULARY_SIZE = 201088;

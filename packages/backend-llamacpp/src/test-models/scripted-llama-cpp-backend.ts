@@ -4,15 +4,9 @@
  * real engine, on a tiny random-weight model, and still produce a chosen Harmony completion.
  */
 
-import {
-  type Backend,
-  type BackendCapabilities,
-  type BackendChunk,
-  type BackendGenerateRequest,
-  ConfigurationError,
-  HARMONY_TOKENS,
-  loadO200kHarmonyTokenizer,
-} from '@harmony-agents/core';
+import { type Backend, ConfigurationError } from '@harmony-agents/core';
+import type { BackendCapabilities, BackendChunk, BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS, loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import type { LlamaCppBackend } from '../llama-cpp-backend.js';
 import type { LlamaCppBackendOptions, RequestGrammar } from '../llama-cpp-backend-options.js';
 import type { LlamaCppModel } from '../llama-cpp-model.js';

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { ConfigurationError } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { GgufWriter } from './gguf-writer.js';
 import {
   buildHarmonyGgufVocabulary,

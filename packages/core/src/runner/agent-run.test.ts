@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createScriptedBackend } from '../testing/scripted-backend.js';
 import { createAgent } from './agent.js';
-import { AgentRun, type RunResult } from './agent-run.js';
+import { type AgentRun, type RunResult, startAgentRun } from './agent-run.js';
 import { Conversation } from './conversation.js';
 import { EMPTY_USAGE } from './events.js';
 
 /** A run whose execution emits the given final texts, then ends. */
 function runEmitting(texts: readonly string[]): AgentRun {
-  return new AgentRun('run_1', Conversation.empty(), async (run): Promise<RunResult> => {
+  return startAgentRun('run_1', Conversation.empty(), async (run): Promise<RunResult> => {
     for (const text of texts) run.emit({ type: 'final', runId: run.runId, step: 1, text });
     run.emit({ type: 'run-end', runId: run.runId, status: 'completed', usage: EMPTY_USAGE });
     return { finalText: '', history: run.history, newMessages: [], usage: EMPTY_USAGE, steps: 1 };

@@ -20,6 +20,43 @@ export interface RunResult {
 /** A listener as the underlying event emitter stores it. */
 type EmitterListener = NonNullable<Parameters<EventEmitter['off']>[1]>;
 
+/**
+ * What the run loop writes a run with. Not part of the public API: an {@link AgentRun} only reads.
+ * @internal
+ */
+export interface RunController {
+  /** The run's id. */
+  readonly runId: string;
+  /** The history as of now. */
+  readonly history: Conversation;
+  /** The entries this run has completed, in order. */
+  readonly newEntries: readonly ConversationEntry[];
+  /** Emits an event to listeners and iterators. */
+  emit(event: AgentEvent): void;
+  /** Adds completed entries to the run's history and emits a `message` event for each. */
+  commit(entries: Iterable<ConversationEntry>): void;
+}
+
+/** Starts a run (module-private constructor; see {@link startAgentRun}). */
+let createAgentRun: (
+  runId: string,
+  history: Conversation,
+  execute: (controller: RunController) => Promise<RunResult>,
+) => AgentRun;
+
+/**
+ * Starts a run that `execute` drives through a {@link RunController}, on a later tick so that listeners
+ * attached right after `agent.run()` see every event.
+ * @internal
+ */
+export function startAgentRun(
+  runId: string,
+  history: Conversation,
+  execute: (controller: RunController) => Promise<RunResult>,
+): AgentRun {
+  return createAgentRun(runId, history, execute);
+}
+
 /** A listener of one event type. */
 export type AgentEventListener<TType extends AgentEventType> = (event: AgentEventOf<TType>) => void;
 
@@ -53,13 +90,33 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   #history: Conversation | undefined;
   #ended = false;
 
-  /** @internal Created by `Agent.run`. */
-  constructor(runId: string, history: Conversation, execute: (run: AgentRun) => Promise<RunResult>) {
+  static {
+    createAgentRun = (runId, history, execute) => new AgentRun(runId, history, execute);
+  }
+
+  /** Created by `Agent.run`. */
+  private constructor(
+    runId: string,
+    history: Conversation,
+    execute: (controller: RunController) => Promise<RunResult>,
+  ) {
     this.runId = runId;
     this.#baseHistory = history;
     this.#history = history;
+    const run = this;
+    const controller: RunController = {
+      runId,
+      get history() {
+        return run.history;
+      },
+      get newEntries() {
+        return run.#newEntries;
+      },
+      emit: (event) => this.#emit(event),
+      commit: (entries) => this.#commit(entries),
+    };
     // Start on a later tick so listeners attached right after `agent.run()` see every event.
-    this.#result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(this));
+    this.#result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(controller));
     // Applications that only listen to events must not get an unhandled rejection.
     this.#result.catch(() => undefined);
   }
@@ -68,11 +125,6 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   get history(): Conversation {
     this.#history ??= this.#baseHistory.concat(this.#newEntries);
     return this.#history;
-  }
-
-  /** @internal The entries this run has completed, in order. */
-  get newEntries(): readonly ConversationEntry[] {
-    return this.#newEntries;
   }
 
   /** Every event emitted so far. */
@@ -142,8 +194,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     }
   }
 
-  /** @internal Emits an event to listeners and iterators. */
-  emit(event: AgentEvent): void {
+  #emit(event: AgentEvent): void {
     this.#events.push(event);
     if (event.type === 'run-end') this.#ended = true;
     for (const listener of this.#emitter.listeners(event.type)) {
@@ -151,7 +202,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
         (listener as (event: AgentEvent) => void)(event);
       } catch (error) {
         if (event.type !== 'listener-error') {
-          this.emit({ type: 'listener-error', runId: this.runId, eventType: event.type, error });
+          this.#emit({ type: 'listener-error', runId: this.runId, eventType: event.type, error });
         }
       }
     }
@@ -159,12 +210,11 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     this.#waiters.clear();
   }
 
-  /** @internal Adds completed entries to the run's history and emits a `message` event for each. */
-  commit(entries: Iterable<ConversationEntry>): void {
+  #commit(entries: Iterable<ConversationEntry>): void {
     for (const entry of entries) {
       this.#newEntries.push(entry);
       this.#history = undefined;
-      this.emit({ type: 'message', runId: this.runId, message: entry.message });
+      this.#emit({ type: 'message', runId: this.runId, message: entry.message });
     }
   }
 }

@@ -16,7 +16,7 @@ import type { Message, ReasoningEffort } from '../harmony/types.js';
 import { validateToolSet } from '../tools/define-tool.js';
 import { functionToolsNamespace } from '../tools/function-namespace.js';
 import type { BuiltinTool, FunctionTool, Tool } from '../tools/types.js';
-import { AgentRun } from './agent-run.js';
+import { type AgentRun, startAgentRun } from './agent-run.js';
 import { Conversation } from './conversation.js';
 import type { ReasoningHistory } from './prompt-builder.js';
 import { executeRun, type ResolvedRunSettings } from './run-loop.js';
@@ -218,7 +218,7 @@ export function createAgent(options: AgentOptions): Agent {
         generateCallId: () => generateId('call'),
         signal: runOptions.signal,
       };
-      return new AgentRun(generateId('run'), history, (run) => executeRun(run, settings, history, message));
+      return startAgentRun(generateId('run'), history, (run) => executeRun(run, settings, history, message));
     },
   };
 }

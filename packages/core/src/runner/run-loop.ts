@@ -15,7 +15,7 @@ import {
   type StreamDecoderEvent,
 } from '../harmony/stream-decoder.js';
 import type { Message, Role } from '../harmony/types.js';
-import type { AgentRun, RunResult } from './agent-run.js';
+import type { RunController, RunResult } from './agent-run.js';
 import {
   type Conversation,
   type ConversationEntry,
@@ -72,7 +72,7 @@ const textOf = (message: Message): string =>
  * model sampled, the tool results and `<|start|>assistant`, so nothing is re-rendered or re-tokenized.
  */
 export async function executeRun(
-  run: AgentRun,
+  run: RunController,
   settings: ResolvedRunSettings,
   history: Conversation,
   input: Message,
@@ -298,7 +298,7 @@ function closeDanglingCalls(
 }
 
 function reportParseError(
-  run: AgentRun,
+  run: RunController,
   settings: ResolvedRunSettings,
   step: number,
   error: HarmonyParseError,
@@ -310,7 +310,7 @@ function reportParseError(
 
 /** Streams one model step through the Harmony decoder, emitting deltas and completed messages. */
 async function generate(
-  run: AgentRun,
+  run: RunController,
   settings: ResolvedRunSettings,
   step: number,
   promptTokens: readonly number[],

@@ -7,7 +7,7 @@ import type { JsonValue } from '../harmony/types.js';
 /** A JSON object whose values may still need checking (parsed JSON, a JSON Schema given by the application). */
 export type UnknownRecord = { readonly [key: string]: unknown };
 
-/** A JSON Schema object, as produced by {@link normalizeJsonSchemaForHarmony}. */
+/** A JSON Schema object, such as a function tool's parameters after normalization for Harmony. */
 export type JsonSchemaObject = { readonly [key: string]: JsonValue };
 
 /** Returns true if `value` is a plain object (not null, not an array). */

@@ -4,7 +4,8 @@
  * character for character.
  */
 
-import { BUILTIN_TOOL_NAMESPACES, type ToolNamespaceConfig } from '@harmony-agents/core';
+import type { ToolNamespaceConfig } from '@harmony-agents/core';
+import { BUILTIN_TOOL_NAMESPACES } from '@harmony-agents/core/harmony';
 
 /** The namespace name, also the recipient prefix (`browser.search`, `browser.open`, `browser.find`). */
 export const BROWSER_NAMESPACE_NAME = 'browser';

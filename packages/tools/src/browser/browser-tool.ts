@@ -8,11 +8,11 @@ import {
   type BuiltinTool,
   type BuiltinToolCall,
   ConfigurationError,
-  loadO200kHarmonyTokenizer,
   type ToolContext,
   ToolInputRejectedError,
   type ToolNamespaceConfig,
 } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { type BrowserCommand, parseBrowserCall } from './browser-arguments.js';
 import { createBrowserNamespace } from './browser-namespace.js';
 import { BrowserSession, type BrowserState, usageError } from './browser-state.js';

@@ -1,5 +1,5 @@
-import { loadO200kHarmonyTokenizer } from '@harmony-agents/core';
 import { describe, expect, it } from 'vitest';
+import { loadO200kHarmonyTokenizer } from '../harmony/tokenizer.js';
 import { HarmonyHeaderTracker } from './harmony-header-tracker.js';
 
 const tokenizer = loadO200kHarmonyTokenizer();

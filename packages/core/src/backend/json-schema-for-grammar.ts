@@ -1,5 +1,6 @@
 /**
- * Rewrites a tool's JSON Schema into the subset node-llama-cpp turns into a grammar (`GbnfJsonSchema`).
+ * Rewrites a tool's JSON Schema into the subset llama.cpp-style grammar builders turn into a grammar
+ * (node-llama-cpp's `GbnfJsonSchema`, llama.cpp's `json_schema_to_grammar`).
  *
  * node-llama-cpp ignores keywords it does not know and reads a schema without `type` as `null`, which
  * would turn `anyOf` (zod's nullable and union output) or `{}` into "only null". So every schema is
@@ -14,8 +15,8 @@
  * Numeric bounds, `pattern`, and array uniqueness are not enforced by the grammar (the runner validates).
  */
 
-import type { JsonValue } from '@harmony-agents/core';
-import type { GbnfJsonSchema } from 'node-llama-cpp';
+import type { JsonValue } from '../harmony/types.js';
+import type { JsonSchemaObject } from '../tools/json-values.js';
 
 /** Above this many optional properties, an object's optional properties are all required by the grammar. */
 export const MAX_OPTIONAL_PROPERTIES = 5;
@@ -52,7 +53,7 @@ function numberOrUndefined(value: JsonValue | undefined): number | undefined {
  * Converts the arguments schema of a function tool into node-llama-cpp's schema subset. The root is always an
  * object schema: a missing or non-object schema allows any JSON object.
  */
-export function toGrammarJsonSchema(parameters: JsonValue | undefined): GbnfJsonSchema {
+export function toGrammarJsonSchema(parameters: JsonValue | undefined): JsonSchemaObject {
   const definitions: Record<string, MutableGbnfSchema> = {};
   const root = isObject(parameters) ? parameters : {};
   const rawDefinitions = {
@@ -64,7 +65,7 @@ export function toGrammarJsonSchema(parameters: JsonValue | undefined): GbnfJson
   let converted = converter.convert(root);
   if (!isObjectSchema(converted)) converted = { type: 'object', additionalProperties: true };
   if (Object.keys(definitions).length > 0) converted.$defs = definitions;
-  return converted as GbnfJsonSchema;
+  return converted as JsonSchemaObject;
 }
 
 class SchemaConverter {

@@ -5,7 +5,7 @@
  * after `<|channel|>final<|message|>`.
  */
 
-import { HARMONY_TOKENS } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
 
 /** A message header, as far as argument constraining needs it. */
 export interface HarmonyHeader {
