@@ -10,5 +10,4 @@ export { contentToText } from './mcp-call-result.js';
 export type { McpServerErrorReason } from './mcp-server-error.js';
 export { McpServerError } from './mcp-server-error.js';
 export type { McpToolInfo } from './mcp-tool.js';
-export { toHarmonyToolName } from './mcp-tool-names.js';
 export type { McpHttpServerOptions, McpStdioServerOptions } from './mcp-transport.js';

@@ -1,42 +1,33 @@
 import { ToolDefinitionError } from '@harmony-agents/core';
 import { describe, expect, it } from 'vitest';
-import { mapMcpToolNames, toHarmonyToolName } from './mcp-tool-names.js';
-
-describe('toHarmonyToolName', () => {
-  it('maps hyphens, dots and other characters to _, and keeps identifiers as they are', () => {
-    expect(toHarmonyToolName('get_weather')).toBe('get_weather');
-    expect(toHarmonyToolName('get-sum')).toBe('get_sum');
-    expect(toHarmonyToolName('files.read-text')).toBe('files_read_text');
-    expect(toHarmonyToolName('résumé/v2')).toBe('r_sum__v2');
-  });
-
-  it('never starts with a digit and never is empty', () => {
-    expect(toHarmonyToolName('2fa-code')).toBe('_2fa_code');
-    expect(toHarmonyToolName('')).toBe('_');
-  });
-
-  it('puts the prefix before the name, mapped the same way', () => {
-    expect(toHarmonyToolName('get-sum', 'everything')).toBe('everything_get_sum');
-    expect(toHarmonyToolName('read', 'mcp-servers/filesystem')).toBe('mcp_servers_filesystem_read');
-    expect(toHarmonyToolName('read', '1st')).toBe('_1st_read');
-  });
-});
+import { mapMcpToolNames } from './mcp-tool-names.js';
 
 describe('mapMcpToolNames', () => {
-  it('maps every name', () => {
-    expect([...mapMcpToolNames(['get-sum', 'echo'], 'demo', 'demo')]).toEqual([
-      ['get-sum', 'demo_get_sum'],
-      ['echo', 'demo_echo'],
+  it('maps hyphens and dots to _, and keeps identifiers as they are', () => {
+    expect([...mapMcpToolNames(['get-sum', 'files.read-text', 'echo', '2fa'], 'demo')]).toEqual([
+      ['get-sum', 'get_sum'],
+      ['files.read-text', 'files_read_text'],
+      ['echo', 'echo'],
+      ['2fa', '_2fa'],
     ]);
   });
 
-  it('refuses two names that map to the same identifier', () => {
-    expect(() => mapMcpToolNames(['read-file', 'list', 'read.file'], 'files')).toThrow(
-      new ToolDefinitionError(
-        'MCP server "files": tools "read-file" and "read.file" both map to the function name "read_file"; leave one out with the filter option',
-        { toolName: 'read_file' },
-      ),
+  it('puts the prefix before every name, mapped the same way', () => {
+    expect([...mapMcpToolNames(['get-sum', 'echo'], 'x', 'mcp-servers/everything')]).toEqual([
+      ['get-sum', 'mcp_servers_everything_get_sum'],
+      ['echo', 'mcp_servers_everything_echo'],
+    ]);
+  });
+
+  it('refuses two names that map to the same identifier, naming both', () => {
+    const attempt = () => mapMcpToolNames(['read-file', 'list', 'read.file'], 'files');
+    expect(attempt).toThrow(ToolDefinitionError);
+    expect(attempt).toThrow(
+      'MCP server "files": Tool names "read-file" and "read.file" both map to the Harmony name "read_file"; leave one out with the filter option',
     );
     expect(() => mapMcpToolNames(['a-b', 'a_b'], 'files')).toThrow(ToolDefinitionError);
+    // A prefix can create a collision the bare names did not have.
+    expect(() => mapMcpToolNames(['b-c', 'c'], 'x', 'a_b')).not.toThrow();
+    expect(() => mapMcpToolNames(['b-c', 'b.c'], 'x', 'a')).toThrow(/both map to the Harmony name "a_b_c"/);
   });
 });

@@ -1,23 +1,14 @@
 /**
  * MCP tool names (letters, digits, `_`, `-`, `.`, up to 128 characters) mapped to the identifiers
- * gpt-oss calls as `functions.<name>`.
+ * gpt-oss calls as `functions.<name>`, with core's `createToolNameMapping`.
  */
 
-import { ToolDefinitionError } from '@harmony-agents/core';
+import { createToolNameMapping, ToolDefinitionError } from '@harmony-agents/core';
 
 /**
- * Maps one MCP tool name (optionally behind a prefix) to a Harmony function name: every character
- * other than an ASCII letter, digit or `_` becomes `_`, and a name starting with a digit gets a
- * leading `_` (`get-sum` → `get_sum`, `files.read` with prefix `fs` → `fs_files_read`).
- */
-export function toHarmonyToolName(mcpName: string, prefix?: string): string {
-  const joined = prefix === undefined || prefix === '' ? mcpName : `${prefix}_${mcpName}`;
-  const safe = joined.replace(/[^A-Za-z0-9_]/g, '_');
-  return safe === '' || /^[0-9]/.test(safe) ? `_${safe}` : safe;
-}
-
-/**
- * Maps every MCP tool name of a server and refuses two tools that map to the same Harmony name.
+ * Maps every MCP tool name of a server, behind `<prefix>_` when a prefix is given
+ * (`get-sum` → `get_sum`, or `everything_get_sum`), and refuses two tools that map to the same name.
+ * @returns MCP name → Harmony name.
  * @throws `ToolDefinitionError` naming both MCP tools and the shared name.
  */
 export function mapMcpToolNames(
@@ -25,20 +16,16 @@ export function mapMcpToolNames(
   serverName: string,
   prefix?: string,
 ): Map<string, string> {
-  const byHarmonyName = new Map<string, string>();
-  const mapped = new Map<string, string>();
-  for (const mcpName of mcpNames) {
-    const name = toHarmonyToolName(mcpName, prefix);
-    const other = byHarmonyName.get(name);
-    if (other !== undefined) {
-      throw new ToolDefinitionError(
-        `MCP server "${serverName}": tools "${other}" and "${mcpName}" both map to the function name "${name}"; ` +
-          'leave one out with the filter option',
-        { toolName: name },
-      );
-    }
-    byHarmonyName.set(name, mcpName);
-    mapped.set(mcpName, name);
+  const prefixed = (mcpName: string) =>
+    prefix === undefined || prefix === '' ? mcpName : `${prefix}_${mcpName}`;
+  try {
+    const mapping = createToolNameMapping(mcpNames.map(prefixed));
+    return new Map(mcpNames.map((mcpName) => [mcpName, mapping.toHarmony(prefixed(mcpName)) ?? mcpName]));
+  } catch (error) {
+    if (!(error instanceof ToolDefinitionError)) throw error;
+    throw new ToolDefinitionError(
+      `MCP server "${serverName}": ${error.message.replace(/; rename one of them$/, '')}; leave one out with the filter option`,
+      error.toolName === undefined ? { cause: error } : { toolName: error.toolName, cause: error },
+    );
   }
-  return mapped;
 }

@@ -89,7 +89,7 @@ describe('a stdio MCP server that fails', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ToolDefinitionError);
     expect((error as ToolDefinitionError).message).toBe(
-      'MCP server "scripted": tools "get-sum" and "get.sum" both map to the function name "get_sum"; leave one out with the filter option',
+      'MCP server "scripted": Tool names "get-sum" and "get.sum" both map to the Harmony name "get_sum"; leave one out with the filter option',
     );
     expect(collector.pid()).toBeGreaterThan(0);
     expect(isRunning(collector.pid())).toBe(false);
