@@ -8,13 +8,8 @@
 
 import type { LlamaCppBackendOptions, LlamaCppModel, RequestGrammar } from '@harmony-agents/backend-llamacpp';
 import { tokenScriptGrammar } from '@harmony-agents/backend-llamacpp/test-models';
-import {
-  type Backend,
-  type BackendChunk,
-  type BackendGenerateRequest,
-  HARMONY_TOKENS,
-  loadO200kHarmonyTokenizer,
-} from '@harmony-agents/core';
+import type { Backend, BackendChunk, BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS, loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { WEATHER_CITIES } from './weather-tool.js';
 
 /** Sentences in the long answer of a story question. */
