@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigurationError } from '../errors.js';
+import { outputRepairPrompt, resolveOutputSchema } from './output-schema.js';
+
+const Weather = z
+  .object({ city: z.string(), temperature: z.number().int(), sky: z.enum(['sunny', 'cloudy']) })
+  .meta({ title: 'weather', description: 'The weather at a place.' });
+
+describe('resolveOutputSchema', () => {
+  it('turns a zod 4 schema into a response format named by its title', () => {
+    const output = resolveOutputSchema(Weather);
+    expect(output.responseFormat).toEqual({
+      name: 'weather',
+      description: 'The weather at a place.',
+      schema: output.jsonSchema,
+    });
+    expect(output.jsonSchema).toMatchObject({
+      type: 'object',
+      properties: { city: { type: 'string' }, sky: { enum: ['sunny', 'cloudy'] } },
+      required: ['city', 'temperature', 'sky'],
+    });
+    expect(output.jsonSchema).not.toHaveProperty('$schema');
+  });
+
+  it('parses and validates answers with zod, transforms applied', () => {
+    const output = resolveOutputSchema(z.object({ n: z.string().transform((text) => text.length) }));
+    expect(output.responseFormat.name).toBe('structured_output');
+    expect(output.parse('{"n":"abc"}')).toEqual({ success: true, value: { n: 3 } });
+    expect(output.parse('```json\n{"n":"ab"}\n```')).toEqual({ success: true, value: { n: 2 } });
+    const invalid = output.parse('{"n":1}');
+    expect(invalid.success).toBe(false);
+    expect(!invalid.success && invalid.issues).toEqual([expect.stringMatching(/^n: .*string/u)]);
+    const notJson = output.parse('It is sunny.');
+    expect(!notJson.success && notJson.issues[0]).toMatch(/^not JSON: /u);
+  });
+
+  it('accepts a JSON Schema object and validates against it', () => {
+    const output = resolveOutputSchema({
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'string' } } },
+      required: ['items'],
+    });
+    expect(output.parse('{"items":["eggs"]}')).toEqual({ success: true, value: { items: ['eggs'] } });
+    const invalid = output.parse('{"items":[1]}');
+    expect(!invalid.success && invalid.issues).toEqual([expect.stringContaining('items[0]')]);
+  });
+
+  it('refuses what it cannot use, naming the output option', () => {
+    const zod3Like = { _def: { typeName: 'ZodObject' }, parse: () => ({}) };
+    for (const bad of [zod3Like, z.string(), { type: 'array' }, 'schema', null]) {
+      expect(() => resolveOutputSchema(bad)).toThrow(ConfigurationError);
+      expect(() => resolveOutputSchema(bad)).toThrow(/^output /u);
+    }
+  });
+
+  it('writes a repair prompt listing the issues', () => {
+    expect(outputRepairPrompt({ name: 'weather', schema: {} }, ['city: required', 'not JSON'])).toBe(
+      'Your answer does not match the response format weather:\n- city: required\n- not JSON\nAnswer again with only the JSON object, matching the schema.',
+    );
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Structured output: the schema of a run's answer (`agent.run(input, { output })`), resolved once into the
+ * response format shown to the model, the JSON Schema a backend can constrain with, and a validator.
+ */
+
+import type * as z4 from 'zod/v4/core';
+import { $ZodAsyncError, safeParse, toJSONSchema } from 'zod/v4/core';
+import { ConfigurationError } from '../errors.js';
+import type { ResponseFormat } from '../harmony/response-formats.js';
+import type { JsonValue } from '../harmony/types.js';
+import { isRecord, type JsonSchemaObject } from '../tools/json-values.js';
+import { toStandardJsonSchema } from '../tools/standard-json-schema.js';
+import type { ValidationResult } from '../tools/types.js';
+import { validateJsonSchema } from '../tools/validate-json-schema.js';
+import { formatZodIssues, isZod3Schema, isZod4Schema } from '../tools/zod-parameters.js';
+
+/**
+ * The schema of a run's answer: a zod 4 object schema (`result.output` is typed from it) or a JSON Schema
+ * object with `type: 'object'` (`result.output` is `unknown`). The root must be an object, as in the
+ * Responses API. A `title` names the format (`## <title>`, default `structured_output`); a `description`
+ * is shown above the schema.
+ */
+export type OutputSchema = z4.$ZodType | JsonSchemaObject;
+
+/** The type of `result.output` for an output schema: the zod schema's output type, `unknown` for JSON Schema. */
+export type InferOutput<TSchema> = TSchema extends z4.$ZodType ? z4.output<TSchema> : unknown;
+
+/** The name of the response format when the schema has no usable `title` (vLLM uses the same one). */
+export const DEFAULT_RESPONSE_FORMAT_NAME = 'structured_output';
+
+const FORMAT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/u;
+
+/** An output schema resolved for a run. */
+export interface ResolvedOutput {
+  /** What the developer message shows under `# Response Formats`. */
+  readonly responseFormat: ResponseFormat;
+  /** The JSON Schema sent to backends that constrain the answer. */
+  readonly jsonSchema: JsonValue;
+  /** Parses and validates a final answer. */
+  parse(text: string): ValidationResult<unknown>;
+}
+
+/**
+ * Resolves `output` once, before any model call.
+ * @throws {@link ConfigurationError} naming `output` for a zod 3 schema, another schema library, a schema
+ * that cannot be converted, or a root that is not an object.
+ */
+export function resolveOutputSchema(output: unknown): ResolvedOutput {
+  let jsonSchema: JsonSchemaObject;
+  let validate: (value: unknown) => ValidationResult<unknown>;
+  if (isZod4Schema(output)) {
+    jsonSchema = zodToJsonSchema(output);
+    validate = (value) => validateWithZod(output, value);
+  } else if (isZod3Schema(output)) {
+    throw new ConfigurationError(
+      "output is a zod 3 schema; use zod 4 (install zod@^4, or import { z } from 'zod/v4' with zod 3.25+) or a JSON Schema object",
+    );
+  } else if (isRecord(output) && '~standard' in output) {
+    throw new ConfigurationError(
+      'output is a Standard Schema from a library other than zod 4; pass a zod 4 schema or its JSON Schema',
+    );
+  } else if (isRecord(output)) {
+    jsonSchema = toStandardJsonSchema(output as JsonSchemaObject) as JsonSchemaObject;
+    validate = (value) => validateJsonSchema(jsonSchema, value);
+  } else {
+    throw new ConfigurationError(
+      `output must be a zod 4 object schema or a JSON Schema object, got ${output === null ? 'null' : typeof output}`,
+    );
+  }
+  if (jsonSchema.type !== 'object') {
+    throw new ConfigurationError(
+      `output must describe an object (type "object"), got ${JSON.stringify(jsonSchema.type ?? 'no type')}`,
+    );
+  }
+  const { title, description } = jsonSchema;
+  const name = typeof title === 'string' && FORMAT_NAME.test(title) ? title : DEFAULT_RESPONSE_FORMAT_NAME;
+  return {
+    responseFormat: {
+      name,
+      ...(typeof description === 'string' && description !== '' ? { description } : {}),
+      schema: jsonSchema,
+    },
+    jsonSchema,
+    parse: (text) => {
+      const parsed = parseJsonAnswer(text);
+      return parsed.success ? validate(parsed.value) : parsed;
+    },
+  };
+}
+
+/** JSON of an answer, tolerating surrounding whitespace and one Markdown code fence around it. */
+function parseJsonAnswer(text: string): ValidationResult<unknown> {
+  const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/u.exec(text.trim());
+  const json = fenced?.[1] ?? text.trim();
+  try {
+    return { success: true, value: JSON.parse(json) };
+  } catch (error) {
+    return { success: false, issues: [`not JSON: ${(error as Error).message}`] };
+  }
+}
+
+function zodToJsonSchema(schema: z4.$ZodType): JsonSchemaObject {
+  let converted: unknown;
+  try {
+    converted = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  } catch (error) {
+    throw new ConfigurationError(`output cannot be converted to JSON Schema: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const { $schema: _ignored, ...rest } = converted as Record<string, JsonValue>;
+  return rest;
+}
+
+function validateWithZod(schema: z4.$ZodType, value: unknown): ValidationResult<unknown> {
+  let result: ReturnType<typeof safeParse>;
+  try {
+    result = safeParse(schema, value);
+  } catch (error) {
+    if (error instanceof $ZodAsyncError) {
+      throw new ConfigurationError('output uses async refinements or transforms, which are not supported', {
+        cause: error,
+      });
+    }
+    return {
+      success: false,
+      issues: [`Invalid input: ${error instanceof Error ? error.message : String(error)}`],
+    };
+  }
+  return result.success
+    ? { success: true, value: result.data }
+    : { success: false, issues: formatZodIssues(result.error.issues, value) };
+}
+
+/** The user message that sends an invalid answer back to the model with what is wrong with it. */
+export function outputRepairPrompt(format: ResponseFormat, issues: readonly string[]): string {
+  return (
+    `Your answer does not match the response format ${format.name}:\n` +
+    `${issues.map((issue) => `- ${issue}`).join('\n')}\n` +
+    'Answer again with only the JSON object, matching the schema.'
+  );
+}
