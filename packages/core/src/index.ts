@@ -111,6 +111,7 @@ export type {
   JsonSchemaToolDefinition,
   JsonSchemaToolParameters,
   ToolDefinitionFields,
+  Zod3ToolDefinition,
   ZodToolDefinition,
   ZodToolParameters,
 } from './tools/define-tool.js';
@@ -126,3 +127,4 @@ export type {
   ToolContext,
   ValidationResult,
 } from './tools/types.js';
+export type { Zod3ToolParameters } from './tools/zod3-parameters.js';

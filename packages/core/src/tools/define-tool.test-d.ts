@@ -64,7 +64,20 @@ describe('defineTool types: zod schemas', () => {
     >();
   });
 
-  it('refuses schemas that do not describe an object, and zod 3 schemas', () => {
+  it('infers execute arguments from zod 3 object schemas', () => {
+    const tool = defineTool({
+      name: 'c',
+      description: '',
+      parameters: z3.object({ city: z3.string(), days: z3.number().default(1) }),
+      execute: (args) => {
+        expectTypeOf(args).toEqualTypeOf<{ city: string; days: number }>();
+        return args.days;
+      },
+    });
+    expectTypeOf(tool).toEqualTypeOf<FunctionTool<{ city: string; days: number }, number>>();
+  });
+
+  it('refuses schemas that do not describe an object', () => {
     defineTool({
       name: 'a',
       description: '',
@@ -75,8 +88,8 @@ describe('defineTool types: zod schemas', () => {
     defineTool({
       name: 'b',
       description: '',
-      // @ts-expect-error zod 3 schemas are not accepted
-      parameters: z3.object({ a: z3.string() }),
+      // @ts-expect-error a zod 3 schema must be an object schema too
+      parameters: z3.string(),
       execute: () => null,
     });
   });

@@ -307,8 +307,10 @@ describe('defineTool: definition checks', () => {
     expect(() => toolWith(null)).toThrow(/must be a zod object schema/);
   });
 
-  it('refuses zod 3 schemas and other Standard Schema libraries with a clear message', () => {
-    expect(() => toolWith(z3.object({ a: z3.string() }))).toThrow(/zod 3 schema\. Use zod 4/);
+  it('accepts zod 3 schemas (see zod3-parameters.test.ts) and refuses other Standard Schema libraries', () => {
+    expect(toolWith(z3.object({ a: z3.string() })).parameters).toEqual(
+      toolWith(z.object({ a: z.string() })).parameters,
+    );
     const otherLibrary = {
       type: 'object',
       '~standard': { version: 1, vendor: 'other', validate: () => ({ value: {} }) },

@@ -14,6 +14,7 @@ import { toStandardJsonSchema } from './standard-json-schema.js';
 import type { FunctionTool, Tool, ToolContext, ValidationResult } from './types.js';
 import { validateJsonSchema } from './validate-json-schema.js';
 import { formatZodIssues, isZod3Schema, isZod4Schema, zodParametersToJsonSchema } from './zod-parameters.js';
+import { validateWithZod3, type Zod3ToolParameters, zod3ParametersToJsonSchema } from './zod3-parameters.js';
 
 /** What gpt-oss can write after `functions.`: an identifier. */
 const TOOL_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -62,6 +63,16 @@ export interface ZodToolDefinition<TSchema extends ZodToolParameters, TResult>
   readonly parameters: TSchema;
 }
 
+/**
+ * A tool definition whose parameters are a zod 3 object schema (zod 3.25+, or `zod/v3` of zod 4);
+ * `execute` receives the schema's output type.
+ */
+export interface Zod3ToolDefinition<TSchema extends Zod3ToolParameters, TResult>
+  extends ToolDefinitionFields<TSchema['_output'], TResult> {
+  /** The arguments' schema, converted with `zod-to-json-schema`; `.describe()` texts become comments. */
+  readonly parameters: TSchema;
+}
+
 /** A tool definition whose parameters are a raw JSON Schema; `execute` receives `TArgs` (`unknown` by default). */
 export interface JsonSchemaToolDefinition<TArgs, TResult> extends ToolDefinitionFields<TArgs, TResult> {
   /** The arguments' JSON Schema, an object schema; checked with a built-in validator (see `validateJsonSchema`). */
@@ -77,7 +88,7 @@ export interface JsonSchemaToolDefinition<TArgs, TResult> extends ToolDefinition
  * arguments are validated with zod's `safeParse`, so defaults, transforms and refinements apply.
  * Unknown keys follow the schema: `z.object` strips them, `z.strictObject` rejects them,
  * `z.looseObject` keeps them. Async refinements or transforms are not supported (validation is
- * synchronous). zod 3 schemas are refused: use zod 4 (`zod@^4`, or `zod/v4` from zod 3.25).
+ * synchronous). zod 3 schemas (zod 3.25+) work too: see the zod 3 overload.
  *
  * @throws {@link ToolDefinitionError} if the name is not an identifier, the description is not a
  * string, `execute` is not a function, `timeoutMs` is not a positive number of milliseconds, or the
@@ -100,6 +111,17 @@ export function defineTool<TSchema extends ZodToolParameters, TResult>(
   definition: ZodToolDefinition<TSchema, TResult>,
 ): FunctionTool<z4.output<TSchema>, TResult>;
 /**
+ * Defines a function tool from a zod 3 object schema, so apps on zod 3 need not migrate. The schema is
+ * converted with `zod-to-json-schema` (input side, references inlined) and normalized like a zod 4
+ * schema: the same schema written in zod 3 and zod 4 renders identically. Arguments are validated
+ * with the schema's `safeParse` (defaults, transforms and refinements apply; zod 3's own issue texts).
+ *
+ * @throws {@link ToolDefinitionError} as for zod 4 schemas.
+ */
+export function defineTool<TSchema extends Zod3ToolParameters, TResult>(
+  definition: Zod3ToolDefinition<TSchema, TResult>,
+): FunctionTool<TSchema['_output'], TResult>;
+/**
  * Defines a function tool from a raw JSON Schema. Arguments are `unknown` unless you give their
  * type (`defineTool<{ city: string }>(...)`), which is then trusted, not inferred. They are validated
  * with a small built-in validator (`validateJsonSchema`) that also fills in `default` values.
@@ -111,7 +133,10 @@ export function defineTool<TArgs = unknown, TResult = unknown>(
   definition: JsonSchemaToolDefinition<TArgs, TResult>,
 ): FunctionTool<TArgs, TResult>;
 export function defineTool(
-  definition: ZodToolDefinition<ZodToolParameters, unknown> | JsonSchemaToolDefinition<unknown, unknown>,
+  definition:
+    | ZodToolDefinition<ZodToolParameters, unknown>
+    | Zod3ToolDefinition<Zod3ToolParameters, unknown>
+    | JsonSchemaToolDefinition<unknown, unknown>,
 ): FunctionTool<unknown, unknown> {
   if (!isRecord(definition)) {
     throw new ToolDefinitionError('defineTool expects a definition object');
@@ -158,10 +183,17 @@ function prepareParameters(name: string, parameters: unknown): PreparedParameter
     jsonSchema = zodParametersToJsonSchema(parameters, name);
     validate = (args) => validateWithZod(name, parameters, args);
   } else if (isZod3Schema(parameters)) {
-    throw new ToolDefinitionError(
-      `Tool "${name}": parameters is a zod 3 schema. Use zod 4 (install zod@^4, or import { z } from 'zod/v4' with zod 3.25+) or a JSON Schema object.`,
-      { toolName: name },
-    );
+    const zod3 = parameters as Zod3ToolParameters;
+    if (typeof zod3.safeParse !== 'function') {
+      throw new ToolDefinitionError(
+        `Tool "${name}": parameters looks like a zod 3 schema without safeParse`,
+        {
+          toolName: name,
+        },
+      );
+    }
+    jsonSchema = zod3ParametersToJsonSchema(zod3, name);
+    validate = (args) => validateWithZod3(name, zod3, args);
   } else if (isRecord(parameters) && '~standard' in parameters) {
     throw new ToolDefinitionError(
       `Tool "${name}": parameters is a Standard Schema from a library other than zod 4; pass a zod 4 schema or its JSON Schema`,
