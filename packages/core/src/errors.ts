@@ -96,6 +96,30 @@ export class HarmonyJSONError extends HarmonyAgentsError {
   readonly source = 'user';
 }
 
+/**
+ * A conversation file could not be written (`Conversation.save`) or read (`Conversation.load`): a
+ * missing folder, no permission, a full disk, a file that is not JSON. A failed save keeps the
+ * previous file. The file system's error is the `cause`.
+ */
+export class ConversationFileError extends HarmonyAgentsError {
+  /** The class name, `ConversationFileError`. */
+  override readonly name = 'ConversationFileError';
+  readonly code = 'conversation_file_error';
+  readonly source = 'user';
+  /** The path given to `save` or `load`. */
+  readonly path: string;
+  /** Whether the file was being written or read. */
+  readonly operation: 'save' | 'load';
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { path: string; operation: 'save' | 'load' },
+  ) {
+    super(message, options);
+    this.path = options.path;
+    this.operation = options.operation;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Configuration (the application must fix its code)
 // ---------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ export {
   BackendError,
   ConfigurationError,
   ContextWindowExceededError,
+  ConversationFileError,
   HarmonyAgentsError,
   HarmonyJSONError,
   HarmonyParseError,
@@ -77,7 +78,11 @@ export { createAgent } from './runner/agent.js';
 export type { AgentEventListener, RunResult } from './runner/agent-run.js';
 export { AgentRun } from './runner/agent-run.js';
 // History
-export type { ConversationEntry, ConversationJSON } from './runner/conversation.js';
+export type {
+  ConversationEntry,
+  ConversationJSON,
+  ConversationMessageJSON,
+} from './runner/conversation.js';
 export { CONVERSATION_FORMAT, CONVERSATION_FORMAT_VERSION, Conversation } from './runner/conversation.js';
 // Events
 export type {

@@ -527,8 +527,9 @@ describe('built-in tools', () => {
 describe('a history that cannot be rendered', () => {
   it('fails the run with events and leaves the history untouched', async () => {
     const { agent, backend } = agentWith([]);
-    const history = Conversation.fromMessages([
-      { role: 'tool', content: [{ type: 'text', text: 'orphan' }] },
+    // `fromMessages` and `fromJSON` refuse a tool message without a name; `concat` trusts its entries.
+    const history = Conversation.empty().concat([
+      { message: { role: 'tool', content: [{ type: 'text', text: 'orphan' }] } },
     ]);
     const run = agent.run('Hi', { history });
     const iterated: AgentEvent[] = [];

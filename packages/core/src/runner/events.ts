@@ -283,15 +283,3 @@ export const EMPTY_USAGE: Usage = {
   prefillMs: 0,
   decodeMs: 0,
 };
-
-/** Turns a backend's usage into a {@link Usage}. */
-export function toUsage(part: BackendUsage): Usage {
-  return {
-    promptTokens: part.promptTokens,
-    generatedTokens: part.generatedTokens,
-    cachedPromptTokens: part.cachedPromptTokens,
-    evaluatedPromptTokens: part.evaluatedPromptTokens,
-    prefillMs: part.prefillMs,
-    decodeMs: part.decodeMs,
-  };
-}

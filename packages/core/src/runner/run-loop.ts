@@ -1,75 +1,51 @@
-import type { Backend, BackendChunk, BackendUsage, FinishReason, SamplingOptions } from '../backend.js';
 import {
   BackendError,
-  HarmonyAgentsError,
   HarmonyParseError,
   MaxToolRoundsExceededError,
   RunAbortedError,
   TokenBudgetExceededError,
 } from '../errors.js';
-import type { HarmonyEncoding } from '../harmony/encoding.js';
-import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
-import {
-  HarmonyStreamDecoder,
-  type MessageOpening,
-  type StreamDecoderEvent,
-} from '../harmony/stream-decoder.js';
-import type { Message, Role } from '../harmony/types.js';
+import type { Message } from '../harmony/types.js';
 import type { RunController, RunResult } from './agent-run.js';
-import {
-  type Conversation,
-  type ConversationEntry,
-  compactMessage,
-  isReusableMessageTokens,
-} from './conversation.js';
+import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
+import { reportParseError, textOf } from './decoder-event-mapper.js';
 import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
-import {
-  assistantStartTokens,
-  buildHeaderMessages,
-  type PromptHeaderConfig,
-  PromptTokenCache,
-  type ReasoningHistory,
-  selectPromptEntries,
-} from './prompt-builder.js';
-import {
-  type PendingToolCall,
-  ToolExecutor,
-  type ToolExecutorSettings,
-  type ToolRouter,
-  toolResultMessage,
-} from './tool-executor.js';
+import { RunPrompt } from './history-tokens.js';
+import { type ModelStepResult, type ModelStepSettings, runModelStep } from './model-step.js';
+import type { PromptHeaderConfig, ReasoningHistory } from './prompt-builder.js';
+import { toRunError } from './run-error.js';
+import { ToolExecutor, type ToolExecutorSettings, toolResultMessage } from './tool-executor.js';
+import { runToolStep } from './tool-step.js';
+import { countToolRounds, currentTurnEntries, isToolCall } from './turn-guards.js';
 
 /** Everything a run needs, resolved from the agent's and the run's options. */
-export interface ResolvedRunSettings {
-  readonly backend: Backend;
-  readonly encoding: HarmonyEncoding;
-  readonly router: ToolRouter;
+export interface ResolvedRunSettings extends ModelStepSettings {
   readonly header: PromptHeaderConfig;
   readonly reasoningHistory: ReasoningHistory;
   readonly maxToolRounds: number;
   readonly maxTokens: number | undefined;
-  readonly sampling: SamplingOptions;
   readonly executor: ToolExecutorSettings;
-  readonly onParseError: 'recover' | 'throw';
-  readonly constrainToolArguments: boolean;
-  readonly generateCallId: () => string;
   readonly signal: AbortSignal | undefined;
 }
 
-/** What one model step produced. */
-interface Generation {
-  readonly entries: ConversationEntry[];
-  readonly finishReason: FinishReason;
-  readonly usage: BackendUsage;
+/** The state of one run while its loop turns. */
+interface RunState {
+  readonly run: RunController;
+  readonly settings: ResolvedRunSettings;
+  readonly signal: AbortSignal;
+  /** The history the run started from. */
+  readonly history: Conversation;
+  readonly executor: ToolExecutor;
+  /** Usage summed over the model steps so far. */
+  usage: Usage;
+  /** The number of model steps so far. */
+  step: number;
 }
 
-const textOf = (message: Message): string =>
-  message.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
-
 /**
- * The run loop: render, generate, parse, execute tool calls, feed results back, until a final answer.
- * Prompts only grow within a run: each model step's prompt is the previous one plus the tokens the
- * model sampled, the tool results and `<|start|>assistant`, so nothing is re-rendered or re-tokenized.
+ * The run loop: commit the user message, then alternate model steps and tool steps until the model
+ * gives a final answer. Every event is emitted and every completed message committed as it happens,
+ * so a failed or aborted run leaves a consistent history; `run-end` is always the last event.
  */
 export async function executeRun(
   run: RunController,
@@ -77,187 +53,143 @@ export async function executeRun(
   history: Conversation,
   input: Message,
 ): Promise<RunResult> {
-  const { encoding } = settings;
   const { runId } = run;
-  const signal = settings.signal ?? new AbortController().signal;
-  const cache = new PromptTokenCache(encoding);
-  const executor = new ToolExecutor(settings.router, settings.executor);
-  let usage: Usage = EMPTY_USAGE;
-  let step = 0;
-  let finalText = '';
-
-  const commit = (entries: Iterable<ConversationEntry>) => run.commit(entries);
-
-  // The prompt prefix: system, developer, the history the policy keeps, the new user message.
-  const prefix: number[] = [];
-  const userEntry: ConversationEntry = { message: compactMessage(input) };
-  const assistantStart = assistantStartTokens(encoding);
+  const state: RunState = {
+    run,
+    settings,
+    signal: settings.signal ?? new AbortController().signal,
+    history,
+    executor: new ToolExecutor(settings.router, settings.executor),
+    usage: EMPTY_USAGE,
+    step: 0,
+  };
   run.emit({ type: 'run-start', runId, input });
-
+  let finalText: string;
   try {
-    for (const message of buildHeaderMessages(settings.header)) {
-      for (const token of encoding.render(message, {
-        conversationHasFunctionTools: settings.header.functionNamespace !== null,
-      })) {
-        prefix.push(token);
-      }
-    }
+    const userEntry: ConversationEntry = { message: compactMessage(input) };
     // Rendering the history may fail (a message that cannot be rendered); then nothing is committed.
-    cache.append(selectPromptEntries([...history.entries, userEntry], settings.reasoningHistory), prefix);
-    commit([userEntry]);
-    let toolRounds = 0;
-    for (;;) {
-      if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
-      step++;
-      const remaining =
-        settings.maxTokens === undefined ? undefined : settings.maxTokens - usage.generatedTokens;
-      if (remaining !== undefined && remaining <= 0) {
-        throw new TokenBudgetExceededError(
-          `The run used its budget of ${settings.maxTokens} generated tokens`,
-          {
-            maxTokens: settings.maxTokens!,
-          },
-        );
-      }
-      const promptTokens = prefix.concat(assistantStart);
-      run.emit({ type: 'step-start', runId, step, promptTokens: promptTokens.length });
-      const generation = await generate(run, settings, step, promptTokens, remaining, signal);
-      usage = addUsage(usage, generation.usage);
-      commit(generation.entries);
-      cache.append(generation.entries, prefix);
-      run.emit({
-        type: 'step-end',
-        runId,
-        step,
-        finishReason: generation.finishReason,
-        usage: addUsage(EMPTY_USAGE, generation.usage),
-      });
-      if (generation.finishReason === 'abort')
-        throw new RunAbortedError('The run was aborted', { cause: signal.reason });
-      if (generation.finishReason === 'length') {
-        // Stopped early without reaching our budget: the backend ran out of context.
-        if (remaining === undefined || generation.usage.generatedTokens < remaining) {
-          throw new BackendError(
-            `The model's context is full: generation stopped after ${generation.usage.generatedTokens} tokens, before the model finished`,
-            { kind: 'context_overflow' },
-          );
-        }
-        throw new TokenBudgetExceededError(
-          `The run used its budget of ${settings.maxTokens} generated tokens before the model finished`,
-          { maxTokens: settings.maxTokens! },
-        );
-      }
-
-      const calls = generation.entries.filter((entry) => isToolCall(entry.message));
-      const finals = generation.entries.filter((entry) => isFinalAnswer(entry.message));
-      if (calls.length === 0) {
-        finalText = finals.map((entry) => textOf(entry.message)).join('');
-        if (finals.length === 0) {
-          reportParseError(
-            run,
-            settings,
-            step,
-            new HarmonyParseError('The model stopped without a final answer or a tool call'),
-            false,
-          );
-        }
-        break;
-      }
-      toolRounds++;
-      if (toolRounds > settings.maxToolRounds) {
-        throw new MaxToolRoundsExceededError(
-          `The model made more than ${settings.maxToolRounds} tool rounds in one run`,
-          { maxToolRounds: settings.maxToolRounds },
-        );
-      }
-      for (const entry of calls) {
-        const call: PendingToolCall = {
-          callId: settings.generateCallId(),
-          step,
-          recipient: entry.message.recipient!,
-          channel: entry.message.channel ?? null,
-          contentType: entry.message.contentType ?? null,
-          rawArguments: textOf(entry.message),
-        };
-        const outcome = await executor.execute(call, signal, (toolName, args) =>
-          run.emit({
-            type: 'tool-call',
-            runId,
-            step,
-            callId: call.callId,
-            recipient: call.recipient,
-            toolName,
-            arguments: args,
-            rawArguments: call.rawArguments,
-            channel: call.channel,
-          }),
-        );
-        const resultEntry: ConversationEntry = { message: outcome.message };
-        if (outcome.type === 'result') {
-          run.emit({
-            type: 'tool-result',
-            runId,
-            step,
-            callId: call.callId,
-            recipient: call.recipient,
-            result: outcome.result,
-            output: outcome.output,
-            durationMs: outcome.durationMs,
-          });
-        } else {
-          run.emit({
-            type: 'tool-error',
-            runId,
-            step,
-            callId: call.callId,
-            recipient: call.recipient,
-            error: outcome.error,
-            output: outcome.output,
-          });
-          if (outcome.behavior === 'throw') {
-            commit([resultEntry]);
-            throw outcome.error;
-          }
-        }
-        commit([resultEntry]);
-        cache.append([resultEntry], prefix);
-      }
-    }
+    const prompt = new RunPrompt(
+      settings.encoding,
+      settings.header,
+      [...history.entries, userEntry],
+      settings.reasoningHistory,
+    );
+    run.commit([userEntry]);
+    finalText = await runSteps(state, prompt);
   } catch (caught) {
-    const error = toAgentError(caught);
-    closeDanglingCalls(run.newEntries, commit);
+    const error = toRunError(caught);
+    closeUnansweredCalls(run);
     if (error instanceof RunAbortedError) {
-      run.emit({ type: 'abort', runId, reason: signal.reason });
-      run.emit({ type: 'run-end', runId, status: 'aborted', usage });
+      run.emit({ type: 'abort', runId, reason: state.signal.reason });
+      run.emit({ type: 'run-end', runId, status: 'aborted', usage: state.usage });
     } else {
       run.emit({ type: 'error', runId, error });
-      run.emit({ type: 'run-end', runId, status: 'failed', usage });
+      run.emit({ type: 'run-end', runId, status: 'failed', usage: state.usage });
     }
     throw error;
   }
-  run.emit({ type: 'run-end', runId, status: 'completed', usage });
+  run.emit({ type: 'run-end', runId, status: 'completed', usage: state.usage });
   return {
     finalText,
     history: run.history,
     newMessages: run.newEntries.map((entry) => entry.message),
-    usage,
-    steps: step,
+    usage: state.usage,
+    steps: state.step,
   };
 }
 
-function isToolCall(message: Message): boolean {
-  return message.role === 'assistant' && typeof message.recipient === 'string' && message.recipient !== 'all';
+/** Model steps, each followed by a tool step when it made calls, until one gives the answer. */
+async function runSteps(state: RunState, prompt: RunPrompt): Promise<string> {
+  for (;;) {
+    throwIfAborted(state.signal);
+    const generation = await modelStep(state, prompt);
+    const calls = generation.entries.filter((entry) => isToolCall(entry.message));
+    if (calls.length === 0) return finalAnswer(state, generation.entries);
+    const turn = currentTurnEntries(state.history.entries, state.run.newEntries);
+    if (countToolRounds(turn) > state.settings.maxToolRounds) {
+      throw new MaxToolRoundsExceededError(
+        `The model made more than ${state.settings.maxToolRounds} tool rounds in one run`,
+        { maxToolRounds: state.settings.maxToolRounds },
+      );
+    }
+    const { run } = state;
+    await runToolStep(
+      {
+        runId: run.runId,
+        emit: (event) => run.emit(event),
+        commitResult: (entry) => {
+          run.commit([entry]);
+          prompt.append([entry]);
+        },
+      },
+      state.executor,
+      { step: state.step, calls, turn, signal: state.signal },
+    );
+  }
 }
 
-/**
- * Which events a message's text goes to, by channel: `analysis`, `commentary` (a preamble), `final`
- * (or no channel) for the answer; `null` for any other channel, whose text is never shown.
- */
-function textKindOf(channel: string | null): 'analysis' | 'preamble' | 'final' | null {
-  if (channel === 'analysis') return 'analysis';
-  if (channel === 'commentary') return 'preamble';
-  if (channel === 'final' || channel === null) return 'final';
-  return null;
+/** One model step within the run's token budget: emits its events, commits its messages. */
+async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepResult> {
+  const { run, settings, signal } = state;
+  const { runId } = run;
+  const step = ++state.step;
+  const remaining =
+    settings.maxTokens === undefined ? undefined : settings.maxTokens - state.usage.generatedTokens;
+  if (remaining !== undefined && remaining <= 0) {
+    throw new TokenBudgetExceededError(`The run used its budget of ${settings.maxTokens} generated tokens`, {
+      maxTokens: settings.maxTokens!,
+    });
+  }
+  const promptTokens = prompt.forStep();
+  run.emit({ type: 'step-start', runId, step, promptTokens: promptTokens.length });
+  const generation = await runModelStep(run, settings, {
+    step,
+    promptTokens,
+    assistantStart: prompt.assistantStart,
+    maxTokens: remaining,
+    signal,
+  });
+  state.usage = addUsage(state.usage, generation.usage);
+  run.commit(generation.entries);
+  prompt.append(generation.entries);
+  run.emit({
+    type: 'step-end',
+    runId,
+    step,
+    finishReason: generation.finishReason,
+    usage: addUsage(EMPTY_USAGE, generation.usage),
+  });
+  if (generation.finishReason === 'abort')
+    throw new RunAbortedError('The run was aborted', { cause: signal.reason });
+  if (generation.finishReason === 'length') {
+    // Stopped early without reaching our budget: the backend ran out of context.
+    if (remaining === undefined || generation.usage.generatedTokens < remaining) {
+      throw new BackendError(
+        `The model's context is full: generation stopped after ${generation.usage.generatedTokens} tokens, before the model finished`,
+        { kind: 'context_overflow' },
+      );
+    }
+    throw new TokenBudgetExceededError(
+      `The run used its budget of ${settings.maxTokens} generated tokens before the model finished`,
+      { maxTokens: settings.maxTokens! },
+    );
+  }
+  return generation;
+}
+
+/** The answer of a step without tool calls; a step without one gets a `parse-error` event. */
+function finalAnswer(state: RunState, entries: readonly ConversationEntry[]): string {
+  const finals = entries.filter((entry) => isFinalAnswer(entry.message));
+  if (finals.length === 0) {
+    reportParseError(
+      state.run,
+      state.settings.onParseError,
+      state.step,
+      new HarmonyParseError('The model stopped without a final answer or a tool call'),
+      false,
+    );
+  }
+  return finals.map((entry) => textOf(entry.message)).join('');
 }
 
 function isFinalAnswer(message: Message): boolean {
@@ -268,195 +200,29 @@ function isFinalAnswer(message: Message): boolean {
   );
 }
 
-function toAgentError(caught: unknown): HarmonyAgentsError {
-  if (caught instanceof HarmonyAgentsError) return caught;
-  return new BackendError(
-    `The backend failed: ${caught instanceof Error ? caught.message : String(caught)}`,
-    {
-      kind: 'generation_failed',
-      cause: caught,
-    },
-  );
-}
-
-/** A tool call without a result would leave the history unanswerable: answer it with the abort. */
-function closeDanglingCalls(
-  entries: readonly ConversationEntry[],
-  commit: (entries: ConversationEntry[]) => void,
-): void {
-  const last = entries[entries.length - 1];
-  if (last !== undefined && isToolCall(last.message)) {
-    commit([
-      {
-        message: toolResultMessage(
-          { recipient: last.message.recipient!, channel: last.message.channel ?? null },
-          'Error: the call was not executed because the run was stopped.',
-        ),
-      },
-    ]);
-  }
-}
-
-function reportParseError(
-  run: RunController,
-  settings: ResolvedRunSettings,
-  step: number,
-  error: HarmonyParseError,
-  recovered: boolean,
-): void {
-  run.emit({ type: 'parse-error', runId: run.runId, step, error, recovered });
-  if (settings.onParseError === 'throw') throw error;
-}
-
-/** Streams one model step through the Harmony decoder, emitting deltas and completed messages. */
-async function generate(
-  run: RunController,
-  settings: ResolvedRunSettings,
-  step: number,
-  promptTokens: readonly number[],
-  maxTokens: number | undefined,
-  signal: AbortSignal,
-): Promise<Generation> {
-  const { runId } = run;
-  const decoder = new HarmonyStreamDecoder(settings.encoding, { role: 'assistant' });
-  const entries: ConversationEntry[] = [];
-  const assistantStart = assistantStartTokens(settings.encoding);
-  let streamingRole: Role | null = null;
-
-  const handle = (event: StreamDecoderEvent) => {
-    switch (event.type) {
-      case 'message-start':
-        streamingRole = event.role;
-        return;
-      case 'content-delta': {
-        // Only the model's own messages stream; a made-up user or tool message never reaches the screen.
-        if (event.recipient !== null || streamingRole !== 'assistant') return;
-        const kind = textKindOf(event.channel);
-        if (kind !== null) run.emit({ type: `${kind}-delta`, runId, step, delta: event.delta });
-        return;
-      }
-      case 'parse-error':
-        reportParseError(run, settings, step, event.error, event.recovered);
-        return;
-      case 'message-end': {
-        const message = compactMessage(event.message);
-        if (message.role !== 'assistant') {
-          reportParseError(
-            run,
-            settings,
-            step,
-            new HarmonyParseError(`The model wrote a ${message.role} message; it was dropped`),
-            false,
-          );
-          return;
-        }
-        // A message cut off by abort or the token budget is not kept.
-        if (event.terminator === null) return;
-        const tokens = event.complete
-          ? historyTokens(event.tokens, event.terminator, event.opening, assistantStart, isToolCall(message))
-          : undefined;
-        entries.push(tokens === undefined ? { message } : { message, tokens });
-        const text = textOf(message);
-        if (isToolCall(message)) return;
-        const kind = textKindOf(message.channel ?? null);
-        if (kind === null) {
-          reportParseError(
-            run,
-            settings,
-            step,
-            new HarmonyParseError(
-              `The model wrote on the unknown channel ${JSON.stringify(message.channel)}; the message is kept in history but is not part of the answer`,
-            ),
-            true,
-          );
-          return;
-        }
-        run.emit({ type: kind, runId, step, text });
-        return;
-      }
-    }
-  };
-
-  const request = {
-    promptTokens,
-    stopTokens: settings.encoding.stopTokensForAssistantActions(),
-    maxTokens,
-    sampling: settings.sampling,
-    signal,
-    constrainedTools: settings.constrainToolArguments
-      ? [...settings.router.functions.values()].map((tool) => ({
-          recipient: `functions.${tool.name}`,
-          parameters: tool.jsonSchema ?? tool.parameters,
-        }))
-      : [],
-  };
-  let finish: Extract<BackendChunk, { type: 'finish' }> | undefined;
-  let generated = 0;
-  const iterator = settings.backend.doGenerate(request)[Symbol.asyncIterator]();
-  // A backend that does not honour the signal must not keep an aborted run waiting.
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  let abandoned = false;
-  try {
-    for (;;) {
-      if (signal.aborted) break;
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next === 'aborted') {
-        abandoned = true;
-        break;
-      }
-      if (next.done === true) break;
-      const chunk = next.value;
-      if (chunk.type === 'finish') {
-        finish = chunk;
-        break;
-      }
-      for (const token of chunk.tokens) {
-        generated++;
-        for (const event of decoder.push(token)) handle(event);
-      }
-    }
-  } catch (error) {
-    if (!signal.aborted) throw error;
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-    // An abandoned generator is still running; closing it is queued behind its pending step.
-    if (abandoned) iterator.return?.()?.catch(() => undefined);
-    else await iterator.return?.();
-  }
-  for (const event of decoder.end()) handle(event);
-  const reason: FinishReason = signal.aborted ? 'abort' : (finish?.reason ?? 'stop');
-  const usage: BackendUsage = finish?.usage ?? {
-    promptTokens: promptTokens.length,
-    generatedTokens: generated,
-  };
-  return { entries, finishReason: reason, usage };
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
 }
 
 /**
- * The tokens a sampled message keeps in history: `<|start|>` (and, for the first message of a
- * generation, the role the prompt supplied) plus exactly what the model sampled, with a final
- * `<|return|>` stored as `<|end|>` as Harmony requires. Undefined when the sampled tokens cannot be
- * reused (the decoder split the message off, or the content holds special or unknown ids), so the
- * message is re-rendered instead.
+ * A tool call without a result would leave the history unanswerable: each call of this run that has
+ * no result yet is answered with the stop.
  */
-function historyTokens(
-  sampled: readonly number[],
-  terminator: number,
-  opening: MessageOpening,
-  assistantStart: readonly number[],
-  toolCall: boolean,
-): readonly number[] | undefined {
-  if (opening === 'none') return undefined;
-  const tokens = opening === 'prompt' ? [...assistantStart, ...sampled] : [HARMONY_TOKENS.start, ...sampled];
-  // The stopping token is not in a KV cache, so it can be written as Harmony wants it in history:
-  // `<|call|>` after a tool call, `<|end|>` otherwise.
-  if (terminator === HARMONY_TOKENS.return) {
-    tokens[tokens.length - 1] = toolCall ? HARMONY_TOKENS.call : HARMONY_TOKENS.end;
+function closeUnansweredCalls(run: RunController): void {
+  const answered = new Set<string>();
+  for (const entry of run.newEntries) {
+    if (entry.message.role === 'tool' && entry.callId !== undefined) answered.add(entry.callId);
   }
-  // Special or unknown ids inside the content are re-rendered as the text they decoded to.
-  return isReusableMessageTokens(tokens) ? Object.freeze(tokens) : undefined;
+  const unanswered = run.newEntries.filter(
+    (entry) => isToolCall(entry.message) && entry.callId !== undefined && !answered.has(entry.callId),
+  );
+  run.commit(
+    unanswered.map((entry) => ({
+      message: toolResultMessage(
+        { recipient: entry.message.recipient!, channel: entry.message.channel ?? null },
+        'Error: the call was not executed because the run was stopped.',
+      ),
+      callId: entry.callId!,
+    })),
+  );
 }

@@ -6,7 +6,7 @@
 
 /** The outcome of parsing tool-call arguments. */
 export type ParsedToolArguments =
-  | { readonly ok: true; readonly value: unknown; readonly repaired: boolean }
+  | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly message: string };
 
 const FENCE = /^```[a-zA-Z]*\s*([\s\S]*?)\s*```$/;
@@ -21,18 +21,18 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; mes
 
 /**
  * Parses tool-call arguments. Empty text means `{}` (a call of a tool without parameters).
- * When the text is not JSON, a few known wrappers are removed; `repaired` tells whether that happened.
+ * When the text is not JSON, a few known wrappers are removed.
  */
 export function parseToolArguments(raw: string): ParsedToolArguments {
   const text = raw.trim();
-  if (text.length === 0) return { ok: true, value: {}, repaired: false };
+  if (text.length === 0) return { ok: true, value: {} };
   const direct = tryParse(text);
   if (direct.ok) {
     const value = direct.value;
     if (Array.isArray(value) && value.length === 1 && isPlainObject(value[0])) {
-      return { ok: true, value: value[0], repaired: true };
+      return { ok: true, value: value[0] };
     }
-    return { ok: true, value, repaired: false };
+    return { ok: true, value };
   }
   const candidates: string[] = [];
   const fenced = FENCE.exec(text);
@@ -40,7 +40,7 @@ export function parseToolArguments(raw: string): ParsedToolArguments {
   if (text.endsWith(']') || text.endsWith('}')) candidates.push(text.slice(0, -1).trimEnd());
   for (const candidate of candidates) {
     const parsed = tryParse(candidate);
-    if (parsed.ok && isPlainObject(parsed.value)) return { ok: true, value: parsed.value, repaired: true };
+    if (parsed.ok && isPlainObject(parsed.value)) return { ok: true, value: parsed.value };
   }
   return { ok: false, message: direct.message };
 }

@@ -11,6 +11,7 @@ import {
 import type { Message } from '../harmony/types.js';
 import { formatToolError, formatToolResult } from '../tools/tool-result.js';
 import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
+import type { ConversationEntry } from './conversation.js';
 import { canonicalJson, parseToolArguments } from './tool-arguments.js';
 
 /**
@@ -105,13 +106,26 @@ function route(
   return builtin === undefined ? null : { kind: 'builtin', tool: builtin };
 }
 
+/** What identifies identical calls: the tool and its validated arguments (raw input for built-ins). */
+function callKey(
+  target: NonNullable<ReturnType<typeof route>>,
+  recipient: string,
+  args: unknown,
+  rawArguments: string,
+): string {
+  return target.kind === 'function'
+    ? `functions.${target.name}\u0000${canonicalJson(args)}`
+    : `${recipient}\u0000${rawArguments}`;
+}
+
 /**
  * Validates and executes tool calls with timeouts, abort and repeat detection. One executor serves one run.
  */
 export class ToolExecutor {
   readonly #router: ToolRouter;
   readonly #settings: ToolExecutorSettings;
-  readonly #identicalCalls = new Map<string, number>();
+  /** The identity of earlier calls read from the history (`null`: an unknown tool or invalid arguments). */
+  readonly #keys = new WeakMap<ConversationEntry, string | null>();
 
   constructor(router: ToolRouter, settings: ToolExecutorSettings) {
     this.#router = router;
@@ -122,12 +136,14 @@ export class ToolExecutor {
    * Executes one call. `announce` is called once, with the tool's name and the parsed arguments (or
    * the raw text when they are invalid), before the tool runs or the failure is returned. Failures
    * become an `error` outcome (the caller reports or throws it); only an abort of the run throws
-   * ({@link RunAbortedError}).
+   * ({@link RunAbortedError}). `earlierCalls` are the current turn's calls before this one: identical
+   * calls are counted in them, so the guard holds across a run resumed from a saved conversation.
    */
   async execute(
     call: PendingToolCall,
     signal: AbortSignal,
     announce: (toolName: string, args: unknown) => void,
+    earlierCalls: readonly ConversationEntry[] = [],
   ): Promise<ToolCallOutcome> {
     const target = route(this.#router, call.recipient);
     const toolName = target?.kind === 'function' ? target.name : call.recipient;
@@ -197,9 +213,9 @@ export class ToolExecutor {
       args = validated.value;
     }
 
-    const key = `${call.recipient}\u0000${target.kind === 'function' ? canonicalJson(args) : call.rawArguments}`;
-    const count = (this.#identicalCalls.get(key) ?? 0) + 1;
-    this.#identicalCalls.set(key, count);
+    const key = callKey(target, call.recipient, args, call.rawArguments);
+    let count = 1;
+    for (const entry of earlierCalls) if (this.#keyOf(entry) === key) count++;
     if (count > this.#settings.maxIdenticalToolCalls) {
       const error = new RepeatedToolCallError(
         `Repeated call: ${toolName} was already called ${count - 1} times with these exact arguments. ` +
@@ -266,6 +282,26 @@ export class ToolExecutor {
         args,
       );
     }
+  }
+
+  /** The identity of an earlier call, as {@link callKey} gives it for a call that validated. */
+  #keyOf(entry: ConversationEntry): string | null {
+    let key = this.#keys.get(entry);
+    if (key !== undefined) return key;
+    key = null;
+    const { recipient } = entry.message;
+    const target = typeof recipient === 'string' ? route(this.#router, recipient) : null;
+    const rawArguments = entry.message.content
+      .map((item) => (item.type === 'text' ? item.text : ''))
+      .join('');
+    if (target?.kind === 'builtin') key = callKey(target, recipient!, rawArguments, rawArguments);
+    else if (target?.kind === 'function') {
+      const parsed = parseToolArguments(rawArguments);
+      const validated = parsed.ok ? target.tool.validate(parsed.value) : null;
+      if (validated?.success === true) key = callKey(target, recipient!, validated.value, rawArguments);
+    }
+    this.#keys.set(entry, key);
+    return key;
   }
 }
 
