@@ -71,7 +71,7 @@ export async function runPythonToolBenchmark(): Promise<PythonToolBenchmarkResul
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runPythonToolBenchmark();
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  console.log('Python tool benchmark (Pyodide in a worker thread)');
+  console.log('Python tool benchmark (Pyodide in a separate Node process)');
   console.table({
     'first call (full load + snapshot)': { latency: ms(result.firstCallMs) },
     'first call after reset (snapshot)': {

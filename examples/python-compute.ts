@@ -1,7 +1,7 @@
 /**
  * gpt-oss's built-in `python` tool: the agent writes Python, runs it in the Pyodide sandbox (CPython
- * compiled to WebAssembly, in a worker thread, with no host files and no network) and answers from
- * the output. gpt-oss calls the tool on the `analysis` channel, addressed `to=python`, with the code as
+ * compiled to WebAssembly, in a separate Node process under the permission model, with no host files
+ * and no network) and answers from the output. gpt-oss calls the tool on the `analysis` channel, addressed `to=python`, with the code as
  * the message text.
  *
  * - With `HARMONY_AGENTS_GPT_OSS_GGUF=/path/to/gpt-oss-20b.gguf` (or an `hf:` URI), a real gpt-oss

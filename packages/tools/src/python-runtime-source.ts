@@ -2,7 +2,8 @@
  * The Python half of the sandbox: source code run once inside Pyodide when a session starts.
  * It defines how a cell runs (last expression displayed like a notebook, traceback text limited to
  * the model's own code), captures and caps `stdout`/`stderr`, and closes Python-level escape hatches
- * (the `js`/`pyodide` bridge, sockets, `ctypes` and the interpreter test modules).
+ * (the `js`/`pyodide` bridge, sockets, process creation (`os.system`, `os.popen`, `subprocess`,
+ * `os.posix_spawn`, `os.exec*`, `os.fork`, `os.kill`), `ctypes` and the interpreter test modules).
  *
  * The source evaluates to a factory `create_runtime(emit, options)` that returns the cell runner.
  */
@@ -25,6 +26,7 @@ export const PYTHON_BLOCKED_MODULES: readonly string[] = [
   '_testclinic_limited',
   '_xxtestfuzz',
   '_remote_debugging',
+  '_posixsubprocess',
 ];
 
 /**
@@ -208,6 +210,34 @@ def create_runtime(emit, options):
 
     def exit_process(status):
         raise SystemExit(status)
+
+    process_message = "starting or signalling processes is disabled in this Python sandbox"
+
+    def refuse_process(*args, **kwargs):
+        raise PermissionError(13, process_message)
+
+    import posix as _harmony_posix
+    import subprocess as _harmony_subprocess
+
+    process_functions = [
+        name
+        for name in dir(_harmony_os)
+        if name.startswith(("exec", "spawn", "posix_spawn", "fork", "wait", "kill"))
+        or name in ("system", "popen", "startfile", "pidfd_open")
+    ]
+    for module in (_harmony_os, _harmony_posix):
+        for name in process_functions:
+            if hasattr(module, name):
+                setattr(module, name, refuse_process)
+
+    class ClosedPopen(_harmony_subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            raise PermissionError(13, process_message)
+
+    _harmony_subprocess.Popen = ClosedPopen
+    for name in ("_fork_exec", "_posixsubprocess"):
+        if hasattr(_harmony_subprocess, name):
+            setattr(_harmony_subprocess, name, None)
 
     _harmony_os._exit = exit_process
     _harmony_os.makedirs("/mnt/data", exist_ok=True)

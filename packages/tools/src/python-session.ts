@@ -1,14 +1,15 @@
 /**
- * One Python session: a `worker_threads` Worker running Pyodide, started lazily, that runs cells one
- * at a time with a wall-clock timeout. A timeout, a crash or an abort terminates the worker; the owner
- * starts a fresh session for the next call.
+ * One Python session: a Node process running Pyodide under Node's permission model, started lazily,
+ * that runs cells one at a time with a wall-clock timeout. A timeout, a crash or an abort kills the
+ * process; the owner starts a fresh session for the next call. Nothing the process sends is trusted:
+ * every message is checked and every output cap is enforced here, on the host side.
  */
 
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { PythonMountData } from './python-mounts.js';
-import { PYTHON_WORKER_SOURCE } from './python-worker-source.js';
+import { PYTHON_PROCESS_SOURCE } from './python-process-source.js';
 
-/** Options of the Python runtime inside the worker (see `python-runtime-source.ts`). */
+/** Options of the Python runtime inside the sandbox process (see `python-runtime-source.ts`). */
 export interface PythonRuntimeOptions {
   /** Keep the namespace between cells. */
   readonly stateful: boolean;
@@ -22,13 +23,15 @@ export interface PythonRuntimeOptions {
 
 /** Everything a session needs to start, resolved from the tool's options. */
 export interface PythonSessionSettings {
+  /** The Pyodide package folder, a real path: the only place the process may read. */
+  readonly pyodideDirectory: string;
   /** `file:` URL of `pyodide.mjs`. */
   readonly pyodideModuleUrl: string;
   /** Directory holding `pyodide.asm.wasm` and `python_stdlib.zip`, with a trailing separator. */
   readonly indexPath: string;
   /** Cap on WebAssembly memory growth, in bytes. */
   readonly memoryLimitBytes: number;
-  /** The worker's `resourceLimits.maxOldGenerationSizeMb`. */
+  /** The process's `--max-old-space-size`, in MiB. */
   readonly heapLimitMb: number;
   /** How long loading Pyodide may take. */
   readonly startupTimeoutMs: number;
@@ -45,6 +48,14 @@ export interface PythonSessionSettings {
   readonly onSnapshot: (snapshot: Uint8Array) => void;
 }
 
+/** The caps of one cell's output, enforced on the host side. */
+export interface PythonCellLimits {
+  /** Most characters of `stdout` + `stderr` kept (the start is kept). */
+  readonly maxOutputCharacters: number;
+  /** Most characters of the traceback kept (the end is kept). */
+  readonly maxTracebackCharacters: number;
+}
+
 /** The text a cell produced, split by stream. */
 export interface PythonCellOutput {
   /** What the cell printed, and the value of its last expression. */
@@ -57,7 +68,7 @@ export interface PythonCellOutput {
   readonly droppedCharacters: number;
 }
 
-/** How a cell ended: normally (exceptions included), at the timeout, in a crash of the worker, or aborted. */
+/** How a cell ended: normally (exceptions included), at the timeout, in a crash of the process, or aborted. */
 export type PythonCellOutcome =
   | ({ readonly type: 'completed' } & PythonCellOutput)
   | ({ readonly type: 'timeout'; readonly timeoutMs: number } & PythonCellOutput)
@@ -71,43 +82,104 @@ export type PythonStartFailure = {
   readonly message: string;
 };
 
-/** Messages the worker posts (see `python-worker-source.ts`). */
-type WorkerMessage =
+/**
+ * The Node flags of the sandbox process: the permission model with file reads only inside the Pyodide
+ * folder, and no child processes, worker threads, file writes or native addons (none is granted);
+ * code generation from strings off; a heap limit. Exported for the escape tests, which run their own
+ * probes under exactly these flags.
+ */
+export function pythonSandboxNodeFlags(pyodideDirectory: string, heapLimitMb: number): string[] {
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission')
+    ? '--permission'
+    : '--experimental-permission';
+  return [
+    permission,
+    `--allow-fs-read=${pyodideDirectory}`,
+    '--disallow-code-generation-from-strings',
+    `--max-old-space-size=${heapLimitMb}`,
+    '--no-warnings',
+  ];
+}
+
+/** How much of the process's standard error is kept to explain a crash. */
+const STDERR_TAIL_CHARACTERS = 4_096;
+/** Longest crash reason shown to the model. */
+const MAX_REASON_CHARACTERS = 300;
+
+/** Messages the process sends (see `python-process-source.ts`); checked by {@link parseMessage}. */
+type ProcessMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'snapshot'; readonly data: Uint8Array }
   | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr' | 'traceback'; readonly text: string }
   | { readonly type: 'done'; readonly id: number; readonly droppedCharacters: number }
-  | { readonly type: 'failed'; readonly id?: number; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number | undefined; readonly message: string };
+
+const STREAMS: ReadonlySet<unknown> = new Set(['stdout', 'stderr', 'traceback']);
+
+/** Checks a message from the untrusted process; anything malformed is undefined (and ignored). */
+function parseMessage(value: unknown): ProcessMessage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const message = value as Record<string, unknown>;
+  const { id } = message;
+  switch (message.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'snapshot':
+      return message.data instanceof Uint8Array ? { type: 'snapshot', data: message.data } : undefined;
+    case 'output':
+      return STREAMS.has(message.stream) && typeof message.text === 'string'
+        ? { type: 'output', stream: message.stream as 'stdout', text: message.text }
+        : undefined;
+    case 'done': {
+      if (typeof id !== 'number') return undefined;
+      const dropped = message.droppedCharacters;
+      const droppedCharacters =
+        Number.isSafeInteger(dropped) && (dropped as number) > 0 ? (dropped as number) : 0;
+      return { type: 'done', id, droppedCharacters };
+    }
+    case 'failed':
+      return {
+        type: 'failed',
+        id: typeof id === 'number' ? id : undefined,
+        message: typeof message.message === 'string' ? message.message : 'unknown error',
+      };
+    default:
+      return undefined;
+  }
+}
 
 interface ActiveCell {
   readonly id: number;
-  readonly maxCharacters: number;
+  readonly limits: PythonCellLimits;
   stdout: string;
   stderr: string;
   traceback: string;
+  tracebackTruncated: boolean;
   droppedCharacters: number;
   finish(outcome: PythonCellOutcome): void;
 }
 
-/** A Pyodide worker and the cell it is running. */
+/** A Pyodide process and the cell it is running. */
 export class PythonSession {
   readonly #settings: PythonSessionSettings;
-  #worker: Worker | undefined;
+  #process: ChildProcess | undefined;
+  #exit: Promise<void> | undefined;
   #ready: Promise<PythonStartFailure | undefined> | undefined;
   #cell: ActiveCell | undefined;
   #nextId = 1;
   #exited = false;
+  #stderrTail = '';
 
   constructor(settings: PythonSessionSettings) {
     this.#settings = settings;
   }
 
-  /** Whether the worker has stopped (terminated, crashed or exited); such a session cannot run cells. */
+  /** Whether the process has stopped (killed, crashed or exited); such a session cannot run cells. */
   get exited(): boolean {
     return this.#exited;
   }
 
-  /** Starts the worker and loads Pyodide, once. Resolves to a failure description instead of throwing. */
+  /** Starts the process and loads Pyodide, once. Resolves to a failure description instead of throwing. */
   start(): Promise<PythonStartFailure | undefined> {
     this.#ready ??= this.#start();
     return this.#ready;
@@ -115,29 +187,28 @@ export class PythonSession {
 
   #start(): Promise<PythonStartFailure | undefined> {
     const settings = this.#settings;
-    const worker = new Worker(PYTHON_WORKER_SOURCE, {
-      eval: true,
-      env: {},
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: settings.heapLimitMb },
-      workerData: {
-        pyodideModuleUrl: settings.pyodideModuleUrl,
-        indexPath: settings.indexPath,
-        memoryLimitBytes: settings.memoryLimitBytes,
-        runtimeSource: settings.runtimeSource,
-        runtimeOptions: settings.runtimeOptions,
-        mounts: settings.mounts,
-        snapshot: settings.snapshot,
-        makeSnapshot: settings.makeSnapshot,
-      },
+    const child = spawn(
+      process.execPath,
+      [
+        ...pythonSandboxNodeFlags(settings.pyodideDirectory, settings.heapLimitMb),
+        '-e',
+        PYTHON_PROCESS_SOURCE,
+      ],
+      { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', windowsHide: true },
+    );
+    this.#process = child;
+    this.#exit = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
     });
-    this.#worker = worker;
-    worker.unref();
-    // Pyodide writes through our callbacks; anything else the worker prints is drained, not shown.
-    worker.stdout.resume();
-    worker.stderr.resume();
+    // An idle sandbox never keeps the host alive: only the timers of a start or a cell do.
+    child.unref();
+    child.channel?.unref();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      this.#stderrTail = (this.#stderrTail + chunk).slice(-STDERR_TAIL_CHARACTERS);
+    });
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
 
     return new Promise((resolve) => {
       let started = false;
@@ -151,45 +222,71 @@ export class PythonSession {
         clearTimeout(timer);
         resolve(failure);
       };
-      worker.on('message', (message: WorkerMessage) => {
+      child.on('message', (value: unknown) => {
+        const message = parseMessage(value);
+        if (message === undefined) return;
         if (message.type === 'ready') settle(undefined);
-        else if (message.type === 'snapshot') settings.onSnapshot(message.data);
-        else if (message.type === 'failed' && message.id === undefined) {
-          settle({ type: 'failed', message: message.message });
+        else if (message.type === 'snapshot') {
+          // Taken before any sandbox code ran; a later one could carry state from a cell.
+          if (!started && settings.makeSnapshot) settings.onSnapshot(message.data);
+        } else if (message.type === 'failed' && !started) {
+          settle({ type: 'failed', message: firstLine(message.message) });
           void this.terminate();
         } else this.#onCellMessage(message);
       });
-      worker.on('error', (error: Error) => {
-        const reason = this.#describeError(error);
+      child.on('error', (error: Error) => {
+        this.#exited = true;
+        settle({ type: 'failed', message: error.message });
+        this.#crash(error.message);
+      });
+      child.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.#exited = true;
+        const reason = this.#describeExit(code, signal);
         settle({ type: 'failed', message: reason });
         this.#crash(reason);
       });
-      worker.on('exit', (code: number) => {
-        this.#exited = true;
-        const reason = `the Python worker exited with code ${code}`;
-        settle({ type: 'failed', message: reason });
-        this.#crash(reason);
+      child.send({
+        type: 'start',
+        config: {
+          pyodideModuleUrl: settings.pyodideModuleUrl,
+          indexPath: settings.indexPath,
+          memoryLimitBytes: settings.memoryLimitBytes,
+          runtimeSource: settings.runtimeSource,
+          runtimeOptions: settings.runtimeOptions,
+          mounts: settings.mounts,
+          snapshot: settings.snapshot,
+          makeSnapshot: settings.makeSnapshot,
+        },
       });
     });
   }
 
-  #describeError(error: Error): string {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'the Python worker ran out of JavaScript heap memory';
-    return error.message;
+  #describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+    if (this.#stderrTail.includes('heap out of memory')) {
+      return 'the Python process ran out of JavaScript heap memory';
+    }
+    return signal === null
+      ? `the Python process exited with code ${code}`
+      : `the Python process was stopped by ${signal}`;
   }
 
-  #onCellMessage(message: WorkerMessage): void {
+  #onCellMessage(message: ProcessMessage): void {
     const cell = this.#cell;
     if (cell === undefined) return;
     switch (message.type) {
       case 'output': {
-        const used = cell.stdout.length + cell.stderr.length;
-        const room = Math.max(0, cell.maxCharacters - used);
         if (message.stream === 'traceback') {
+          // The end of a traceback says what went wrong: keep the last characters.
+          const limit = cell.limits.maxTracebackCharacters;
           cell.traceback += message.text;
+          if (cell.traceback.length > limit) {
+            cell.traceback = cell.traceback.slice(-limit);
+            cell.tracebackTruncated = true;
+          }
           return;
         }
+        const used = cell.stdout.length + cell.stderr.length;
+        const room = Math.max(0, cell.limits.maxOutputCharacters - used);
         const kept = message.text.slice(0, room);
         cell.droppedCharacters += message.text.length - kept.length;
         if (message.stream === 'stdout') cell.stdout += kept;
@@ -199,7 +296,7 @@ export class PythonSession {
       case 'done':
         if (message.id === cell.id) {
           cell.droppedCharacters += message.droppedCharacters;
-          cell.finish({ type: 'completed', ...snapshot(cell) });
+          cell.finish({ type: 'completed', ...outputOf(cell) });
         }
         return;
       case 'failed':
@@ -215,33 +312,33 @@ export class PythonSession {
   #crash(reason: string): void {
     const cell = this.#cell;
     if (cell === undefined) return;
-    const firstLine = reason.split('\n', 1)[0]?.trim() || 'unknown error';
-    cell.finish({ type: 'crashed', reason: firstLine, ...snapshot(cell) });
+    cell.finish({ type: 'crashed', reason: firstLine(reason), ...outputOf(cell) });
   }
 
   /**
-   * Runs one cell. Never throws: every ending is an outcome. A timeout or an abort terminates the worker.
+   * Runs one cell. Never throws: every ending is an outcome. A timeout or an abort kills the process.
    * The session must have started successfully.
    */
   run(
     code: string,
     timeoutMs: number,
-    maxCharacters: number,
+    limits: PythonCellLimits,
     signal: AbortSignal,
   ): Promise<PythonCellOutcome> {
-    const worker = this.#worker;
+    const child = this.#process;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
-        cell.finish({ type: 'aborted', reason: signal.reason, ...snapshot(cell) });
+        cell.finish({ type: 'aborted', reason: signal.reason, ...outputOf(cell) });
         void this.terminate();
       };
       const cell: ActiveCell = {
         id: this.#nextId++,
-        maxCharacters,
+        limits,
         stdout: '',
         stderr: '',
         traceback: '',
+        tracebackTruncated: false,
         droppedCharacters: 0,
         finish: (outcome) => {
           if (this.#cell !== cell) return;
@@ -252,8 +349,8 @@ export class PythonSession {
         },
       };
       this.#cell = cell;
-      if (worker === undefined || this.#exited) {
-        this.#crash('the Python worker is not running');
+      if (child === undefined || this.#exited) {
+        this.#crash('the Python process is not running');
         return;
       }
       if (signal.aborted) {
@@ -262,27 +359,38 @@ export class PythonSession {
       }
       signal.addEventListener('abort', onAbort, { once: true });
       timer = setTimeout(() => {
-        cell.finish({ type: 'timeout', timeoutMs, ...snapshot(cell) });
+        cell.finish({ type: 'timeout', timeoutMs, ...outputOf(cell) });
         void this.terminate();
       }, timeoutMs);
-      worker.postMessage({ type: 'run', id: cell.id, code });
+      child.send({ type: 'run', id: cell.id, code });
     });
   }
 
-  /** Stops the worker (and whatever it runs) right away. */
+  /** Stops the process (and whatever it runs) right away. */
   async terminate(): Promise<void> {
     this.#exited = true;
-    const worker = this.#worker;
-    if (worker === undefined) return;
-    await worker.terminate();
+    const child = this.#process;
+    if (child === undefined) return;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Referenced until it is gone, so an awaited reset or dispose completes before the host may exit.
+    child.ref();
+    child.kill('SIGKILL');
+    await this.#exit;
   }
 }
 
-function snapshot(cell: ActiveCell): PythonCellOutput {
+function firstLine(reason: string): string {
+  return (reason.split('\n', 1)[0]?.trim() || 'unknown error').slice(0, MAX_REASON_CHARACTERS);
+}
+
+function outputOf(cell: ActiveCell): PythonCellOutput {
   return {
     stdout: cell.stdout,
     stderr: cell.stderr,
-    traceback: cell.traceback,
+    traceback:
+      cell.tracebackTruncated && !cell.traceback.startsWith('[traceback truncated]')
+        ? `[traceback truncated]\n${cell.traceback}`
+        : cell.traceback,
     droppedCharacters: cell.droppedCharacters,
   };
 }

@@ -1,10 +1,11 @@
 /**
- * gpt-oss's built-in `python` tool, run in CPython compiled to WebAssembly (Pyodide) inside a
- * `worker_threads` Worker: off the main thread, with a wall-clock timeout that terminates runaway code,
- * capped output, a memory limit, no host file system and no network. See the package README
- * ("The python tool: what is isolated") for the exact guarantees.
+ * gpt-oss's built-in `python` tool, run in CPython compiled to WebAssembly (Pyodide) inside a separate
+ * Node process under Node's permission model (no child processes, no file writes, file reads only of
+ * the Pyodide package), with a wall-clock timeout that kills runaway code, output capped on the host
+ * side, memory limits, no host file system and no network. See docs/security.md for the exact guarantees.
  */
 
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +34,7 @@ export interface PythonToolOptions {
   readonly stateful?: boolean;
   /**
    * Wall-clock limit of one call in milliseconds, stated in the description (`time out after 120.0
-   * seconds`). Code still running then is stopped by terminating the worker; the session restarts.
+   * seconds`). Code still running then is stopped by killing the sandbox process; the session restarts.
    * @defaultValue 120000
    */
   readonly timeoutMs?: number;
@@ -58,7 +59,7 @@ export interface PythonToolOptions {
    */
   readonly memoryLimitMb?: number;
   /**
-   * Limit of the worker's JavaScript heap in MiB (Worker `resourceLimits.maxOldGenerationSizeMb`).
+   * Limit of the sandbox process's JavaScript heap in MiB (`--max-old-space-size`).
    * @defaultValue 256
    */
   readonly heapLimitMb?: number;
@@ -91,7 +92,7 @@ export interface PythonTool extends BuiltinTool {
   warmUp(): Promise<void>;
   /** Discards the session: variables, imports and files are gone; the next call starts a fresh one. */
   reset(): Promise<void>;
-  /** Stops the worker for good; later calls fail. */
+  /** Stops the sandbox process for good; later calls fail. */
   dispose(): Promise<void>;
 }
 
@@ -172,9 +173,19 @@ function checkInteger(
 
 function resolvePyodidePath(): string {
   try {
-    return dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
+    return realpathSync(dirname(createRequire(import.meta.url).resolve('pyodide/package.json')));
   } catch (error) {
     throw new ConfigurationError('createPythonTool: the pyodide package is not installed', { cause: error });
+  }
+}
+
+/** The real path of a given Pyodide folder: the sandbox process may read only below it. */
+function resolveFolder(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    throw new ConfigurationError(`createPythonTool: pyodidePath ${path} cannot be read`, { cause: error });
   }
 }
 
@@ -206,7 +217,7 @@ function resolveOptions(options: PythonToolOptions): ResolvedPythonToolOptions {
     mounts,
     maxMountBytes: checkInteger('maxMountBytes', options.maxMountBytes ?? DEFAULTS.maxMountBytes, 0),
     description: options.description ?? pythonToolDescription({ stateful, timeoutMs }),
-    pyodidePath: options.pyodidePath ?? resolvePyodidePath(),
+    pyodidePath: resolveFolder(options.pyodidePath) ?? resolvePyodidePath(),
   };
 }
 
@@ -253,6 +264,7 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
   };
 
   const sessionSettings = async (): Promise<PythonSessionSettings> => ({
+    pyodideDirectory: resolved.pyodidePath,
     pyodideModuleUrl: pathToFileURL(join(resolved.pyodidePath, 'pyodide.mjs')).href,
     indexPath: resolved.pyodidePath.endsWith(sep) ? resolved.pyodidePath : `${resolved.pyodidePath}${sep}`,
     memoryLimitBytes: resolved.memoryLimitMb * 1024 * 1024,
@@ -318,7 +330,7 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
     const errorOptions = { recipient: context.recipient, callId: context.callId };
     if (disposed) throw new ToolExecutionError('The python tool was disposed', errorOptions);
     const current = await startedSession(errorOptions);
-    const outcome = await current.run(code, resolved.timeoutMs, resolved.maxOutputCharacters, context.signal);
+    const outcome = await current.run(code, resolved.timeoutMs, resolved, context.signal);
     const text = formatOutput(outcome);
     switch (outcome.type) {
       case 'completed':
