@@ -3,6 +3,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type LlamaCppModel, loadLlamaCppModel } from '@harmony-agents/backend-llamacpp';
 import { getTinyGptOssModel } from '@harmony-agents/backend-llamacpp/test-models';
 import {
@@ -16,6 +17,7 @@ import { ChatRenderer } from './chat-renderer.js';
 import { type InputStream, runChatLoop } from './chat-repl.js';
 import { ChatSession, readConversation } from './chat-session.js';
 import { type ChatArguments, HELP_TEXT, parseCliArguments } from './cli-arguments.js';
+import { connectMcpServers, type McpServers } from './mcp-config.js';
 import { openModel } from './model-setup.js';
 import { createSmokeBackend } from './smoke-backend.js';
 import { createTerminalStyle, type OutputStream } from './terminal-style.js';
@@ -111,11 +113,6 @@ function checkUnavailableFeatures(args: ChatArguments): void {
       '--server needs @harmony-agents/backend-server, which this version of the CLI does not include yet; run a local model with --model instead',
     );
   }
-  if (args.mcp !== undefined) {
-    throw new ConfigurationError(
-      '--mcp needs @harmony-agents/mcp, which this version of the CLI does not include yet; use the built-in --tools instead',
-    );
-  }
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
@@ -158,21 +155,27 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
   if (args.smoke && !choices.includes('weather')) choices.unshift('weather');
   const toolSet = createToolSet(choices, io.cwd);
   let opened: OpenedBackend | undefined;
+  let mcp: McpServers | undefined;
   try {
+    if (args.mcp !== undefined) mcp = await connectMcpServers(resolve(io.cwd, args.mcp));
     opened = args.smoke ? await openSmokeBackend(args, io) : await openLocalBackend(args, io);
     if (opened === undefined) return 1;
+    const tools = [...toolSet.tools, ...(mcp?.tools ?? [])];
+    const instructions = [args.instructions, mcp?.instructions].filter(
+      (text) => text !== undefined && text !== '',
+    );
     const agent = createAgent({
       backend: opened.backend,
-      tools: toolSet.tools,
+      tools,
       reasoningEffort: args.effort,
-      ...(args.instructions === undefined ? {} : { instructions: args.instructions }),
+      ...(instructions.length === 0 ? {} : { instructions: instructions.join('\n\n') }),
     });
     const session = new ChatSession(agent, { effort: args.effort, ...(history ? { history } : {}) });
     if (args.prompt !== undefined) return await answerOnce(session, args.prompt, io);
     const renderer = new ChatRenderer(io.stdout, style);
     io.stdout.write(
       `${style.dim(`harmony-agents chat · ${opened.description}`)}\n` +
-        `${style.dim(`tools: ${choices.join(', ') || 'none'} · effort: ${args.effort} · /help for commands, /quit to leave`)}\n`,
+        `${style.dim(`tools: ${choices.join(', ') || 'none'}${mcp === undefined ? '' : ` · mcp: ${mcp.summary}`} · effort: ${args.effort} · /help for commands, /quit to leave`)}\n`,
     );
     if (history !== undefined) {
       io.stdout.write(`${style.dim(`Resumed ${history.length} messages from ${args.resume}`)}\n`);
@@ -180,7 +183,7 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
     await runChatLoop({
       session,
       renderer,
-      tools: toolSet.tools,
+      tools,
       input: io.stdin,
       output: io.stdout,
       style,
@@ -191,6 +194,7 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
     return fail(error);
   } finally {
     await toolSet.dispose();
+    await mcp?.close();
     await opened?.release();
   }
 }

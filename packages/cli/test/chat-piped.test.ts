@@ -3,8 +3,15 @@
  * one-shot mode (`-p`), which prints the answer alone. Usage errors exit with 2 and say what is accepted.
  */
 
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CliProcess } from './cli-process.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'cli-piped-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const ESC = String.fromCharCode(27);
 
@@ -46,5 +53,29 @@ describe('harmony-agents chat, piped', () => {
     expect(tools.errors).toContain(
       '--tools: unknown tool "web"; choose from weather, python, browser, time, calculator, files',
     );
+  }, 120_000);
+
+  it('--mcp adds the tools of the configured MCP servers', async () => {
+    const entry = createRequire(import.meta.url).resolve(
+      '@modelcontextprotocol/server-filesystem/dist/index.js',
+    );
+    const config = join(folder, 'mcp.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ mcpServers: { files: { command: process.execPath, args: [entry, folder] } } }),
+    );
+    const cli = new CliProcess(['chat', '--smoke', '--mcp', config], { pty: false });
+    cli.type('/tools\n');
+    cli.endInput();
+    expect(await cli.exited).toBe(0);
+    expect(cli.output).toMatch(/tools: weather, time, calculator · mcp: files \(\d+ tools\)/u);
+    expect(cli.output).toContain('  get_current_weather: ');
+    expect(cli.output).toMatch(/\n {2}list_directory: /u);
+    expect(cli.output).toMatch(/\n {2}read_text_file: /u);
+
+    writeFileSync(config, JSON.stringify({ servers: {} }));
+    const invalid = new CliProcess(['chat', '--smoke', '--mcp', config], { pty: false });
+    expect(await invalid.exited).toBe(2);
+    expect(invalid.errors).toContain(`--mcp ${config}: expected { "mcpServers": {`);
   }, 120_000);
 });
