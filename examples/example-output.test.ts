@@ -70,6 +70,7 @@ describe('example output', () => {
     'harmony-low-level.ts',
     'history.ts',
     'tools.ts',
+    'tracing.ts',
   ])('%s writes plain text into a pipe', (example) => {
     const { stdout, stderr } = runPiped(example);
     expect(stdout.length).toBeGreaterThan(0);

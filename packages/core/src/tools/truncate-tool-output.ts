@@ -13,7 +13,11 @@ export function truncationMarker(shownTokens: number, totalTokens: number): stri
  * Cuts `output` to at most `maxTokens` tokens, marker included, at a character boundary. Output within the
  * limit is returned unchanged.
  */
-export function truncateToolOutput(output: string, maxTokens: number, tokenizer: O200kHarmonyTokenizer): string {
+export function truncateToolOutput(
+  output: string,
+  maxTokens: number,
+  tokenizer: O200kHarmonyTokenizer,
+): string {
   const tokens = tokenizer.encodeOrdinary(output);
   if (tokens.length <= maxTokens) return output;
   const markerTokens = tokenizer.encodeOrdinary(truncationMarker(tokens.length, tokens.length)).length;
