@@ -383,7 +383,13 @@ export class RunAbortedError extends HarmonyAgentsError {
 // Backends
 // ---------------------------------------------------------------------------------------------
 
-/** Kinds of backend failure. */
+/**
+ * Kinds of backend failure. The last four come from backends that talk to an inference server:
+ * - `connection_failed`: the server could not be reached, or the connection broke (refused, reset, DNS);
+ * - `timeout`: the server did not answer, or stopped streaming, within the configured time;
+ * - `http_status`: the server answered with an error status (`status`; its body is quoted in the message);
+ * - `protocol_error`: the server's answer could not be understood (not JSON, missing fields, ids out of range).
+ */
 export type BackendErrorKind =
   | 'model_not_found'
   | 'model_invalid'
@@ -392,7 +398,11 @@ export type BackendErrorKind =
   | 'invalid_prompt'
   | 'generation_failed'
   | 'unsupported'
-  | 'disposed';
+  | 'disposed'
+  | 'connection_failed'
+  | 'timeout'
+  | 'http_status'
+  | 'protocol_error';
 
 /** The inference backend failed. `kind` says how. */
 export class BackendError extends HarmonyAgentsError {
@@ -402,9 +412,15 @@ export class BackendError extends HarmonyAgentsError {
   readonly source = 'backend';
   /** What went wrong. */
   readonly kind: BackendErrorKind;
-  constructor(message: string, options: HarmonyAgentsErrorOptions & { kind: BackendErrorKind }) {
+  /** The HTTP status of a `http_status` error; undefined otherwise. */
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { kind: BackendErrorKind; status?: number },
+  ) {
     super(message, options);
     this.kind = options.kind;
+    this.status = options.status;
   }
 }
 
