@@ -9,12 +9,9 @@
  * `stop_type` (`eos`, `limit`, `word`, `none`) and `timings` (`cache_n`, `prompt_n`).
  */
 
-import {
-  BackendError,
-  type BackendGenerateRequest,
-  ConfigurationError,
-  HARMONY_TOKENS,
-} from '@harmony-agents/core';
+import { BackendError, ConfigurationError } from '@harmony-agents/core';
+import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { ServerBackend } from './server-backend.js';
 import {
   resolveSampling,

@@ -3,7 +3,8 @@
  * defaults, and their resolution into a fully-filled internal form.
  */
 
-import { ConfigurationError, type SamplingOptions } from '@harmony-agents/core';
+import { ConfigurationError } from '@harmony-agents/core';
+import type { SamplingOptions } from '@harmony-agents/core/backend';
 
 /** The `fetch` a backend sends its requests with (the global one by default). */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;

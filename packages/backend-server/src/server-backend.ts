@@ -9,7 +9,7 @@ import {
   type BackendCapabilities,
   type BackendChunk,
   type BackendGenerateRequest,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/backend';
 import { RequestAborted, type ServerConnection } from './server-connection.js';
 import { generateOverServer, type ServerProtocol, validatePrompt } from './server-generation.js';
 

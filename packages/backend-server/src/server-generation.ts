@@ -5,17 +5,16 @@
  * once the model has written a constrained tool-call header.
  */
 
-import { HarmonyHeaderTracker } from '@harmony-agents/backend-llamacpp';
+import { BackendError, ConfigurationError, isHarmonyAgentsError } from '@harmony-agents/core';
 import {
   type BackendChunk,
-  BackendError,
   type BackendGenerateRequest,
   type BackendUsage,
-  ConfigurationError,
   type ConstrainedToolSchema,
-  HARMONY_TOKENS,
-  isHarmonyAgentsError,
-} from '@harmony-agents/core';
+  HarmonyHeaderTracker,
+  reportedStopToken,
+} from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { RequestAborted } from './server-connection.js';
 import { decodeTokens, isHarmonyToken } from './vocabulary.js';
 
@@ -57,26 +56,6 @@ const END_OF_GENERATION = new Set<number>([
   HARMONY_TOKENS.return,
   HARMONY_TOKENS.call,
 ]);
-
-/**
- * The token reported for a stop. `<|call|>`, `<|return|>` and the request's stop tokens are reported as
- * sampled. `<|endoftext|>`, or a stop the server did not name, ends the message in progress: `<|call|>` when
- * that message has a recipient (a tool call), `<|return|>` otherwise, if the request lists that token.
- */
-function reportedStopToken(
-  token: number | undefined,
-  stopTokens: ReadonlySet<number>,
-  recipient: string | undefined,
-): number | undefined {
-  if (
-    token !== undefined &&
-    (stopTokens.has(token) || token === HARMONY_TOKENS.call || token === HARMONY_TOKENS.return)
-  ) {
-    return token;
-  }
-  const mapped = recipient === undefined ? HARMONY_TOKENS.return : HARMONY_TOKENS.call;
-  return stopTokens.has(mapped) ? mapped : token;
-}
 
 /**
  * Checks a prompt before it is sent.
@@ -209,7 +188,7 @@ async function* streamOnce(
         }
         progress.firstTokenAt ??= performance.now();
         if (stopTokens.has(token) || END_OF_GENERATION.has(token)) {
-          const reported = reportedStopToken(token, stopTokens, tracker.currentHeader?.recipient) ?? token;
+          const reported = reportedStopToken(token, stopTokens, tracker.currentHeader?.recipient);
           chunk.push(reported);
           progress.generated.push(reported);
           ended = 'stop';
@@ -233,12 +212,13 @@ async function* streamOnce(
         ended = update.finished.reason;
         if (ended === 'stop') {
           // The server stopped on a token it did not stream (vLLM and SGLang may strip it): report it last.
+          // A stop the server did not name ends the message in progress, as `<|endoftext|>` does.
           const reported = reportedStopToken(
-            update.finished.stopToken,
+            update.finished.stopToken ?? HARMONY_TOKENS.endOfText,
             stopTokens,
             tracker.currentHeader?.recipient,
           );
-          if (reported === undefined) {
+          if (!stopTokens.has(reported) && !END_OF_GENERATION.has(reported)) {
             throw new BackendError('The server reported a stop without naming or streaming a stop token', {
               kind: 'protocol_error',
             });

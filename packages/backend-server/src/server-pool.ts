@@ -3,7 +3,8 @@
  * whole life (so the slot's KV cache keeps its conversation), spread round-robin.
  */
 
-import { type Backend, ConfigurationError } from '@harmony-agents/core';
+import { ConfigurationError } from '@harmony-agents/core';
+import type { Backend } from '@harmony-agents/core/backend';
 
 /** One server of a pool. */
 export interface PoolServer {

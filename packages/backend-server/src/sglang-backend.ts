@@ -12,7 +12,8 @@
  * ids: both are handled, told apart by `completion_tokens`.
  */
 
-import { BackendError, type BackendGenerateRequest } from '@harmony-agents/core';
+import { BackendError } from '@harmony-agents/core';
+import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,

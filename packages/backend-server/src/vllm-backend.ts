@@ -11,7 +11,8 @@
  * when the server runs with `--enable-prompt-tokens-details`; the stream ends with `data: [DONE]`.
  */
 
-import { BackendError, type BackendGenerateRequest, ConfigurationError } from '@harmony-agents/core';
+import { BackendError, ConfigurationError } from '@harmony-agents/core';
+import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,

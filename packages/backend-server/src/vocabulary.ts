@@ -3,7 +3,8 @@
  * checks a server's model uses the same vocabulary, and recovering ids a server streamed only as text.
  */
 
-import { BackendError, loadO200kHarmonyTokenizer, type O200kHarmonyTokenizer } from '@harmony-agents/core';
+import { BackendError } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer, type O200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 
 let tokenizer: O200kHarmonyTokenizer | undefined;
 

@@ -4,7 +4,7 @@
  * registries.
  */
 
-import { HARMONY_TOKENS } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { runBackendConformance } from '@harmony-agents/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSglangBackend } from '../src/index.js';

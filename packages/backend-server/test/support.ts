@@ -8,14 +8,14 @@ import {
   parseScriptedCompletion,
   tokenScriptGrammar,
 } from '@harmony-agents/backend-llamacpp/test-models';
+import { ConfigurationError } from '@harmony-agents/core';
 import {
   ASSISTANT_ACTION_STOP_TOKENS,
   type Backend,
   type BackendChunk,
   type BackendGenerateRequest,
-  ConfigurationError,
-  loadO200kHarmonyTokenizer,
-} from '@harmony-agents/core';
+} from '@harmony-agents/core/backend';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import {
   createLlamaServerBackend,
   type LlamaServerBackendOptions,

@@ -3,7 +3,8 @@
  * fixtures/vllm-fixture.ts). No real vLLM runs here: it needs a GPU and is not installable from our registries.
  */
 
-import { BackendError, HARMONY_TOKENS } from '@harmony-agents/core';
+import { BackendError } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { runBackendConformance } from '@harmony-agents/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVllmBackend } from '../src/index.js';

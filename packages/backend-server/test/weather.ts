@@ -3,13 +3,8 @@
  * completions, and a run that checks answers, tool calls and what each step reused from the server's cache.
  */
 
-import {
-  type AgentEvent,
-  type Backend,
-  type BackendGenerateRequest,
-  createAgent,
-  defineTool,
-} from '@harmony-agents/core';
+import { type AgentEvent, createAgent, defineTool } from '@harmony-agents/core';
+import type { Backend, BackendGenerateRequest } from '@harmony-agents/core/backend';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { expect } from 'vitest';
 import { z } from 'zod';
