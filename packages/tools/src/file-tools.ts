@@ -2,10 +2,17 @@
  * Read-only file tools confined to one folder: `read_file` and `list_directory`. A requested path must
  * be relative, must not contain `..`, and its real path (symbolic links resolved with `fs.realpath`)
  * must stay inside the real path of the root. Files must be UTF-8 text under a size limit.
+ *
+ * `read_file` checks the file it actually opened, not only the path it was asked for: a folder swapped
+ * for a symbolic link between the check and the open must not leak outside content. After opening, the
+ * descriptor's own path (`/proc/self/fd/N` on Linux) must be inside the root; elsewhere the path is
+ * resolved again and must still lead, inside the root, to the very file opened (same device and inode).
+ * A file with more than one hard link is refused unless `allowHardLinks` is set, since another of its
+ * names may be outside the root.
  */
 
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { constants, existsSync, type Stats } from 'node:fs';
+import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, sep, win32 } from 'node:path';
 import {
   ConfigurationError,
@@ -24,6 +31,12 @@ export interface ReadFileToolOptions {
    * @defaultValue 262144 (256 KiB)
    */
   readonly maxBytes?: number;
+  /**
+   * Read files that have more than one hard link. Off by default: a hard link inside the root to a file
+   * outside it is indistinguishable from the file itself, so such files are refused (`hard_link`).
+   * @defaultValue false
+   */
+  readonly allowHardLinks?: boolean;
   /**
    * The tool's name, as the model calls it (`functions.<name>`).
    * @defaultValue `'read_file'`
@@ -142,51 +155,103 @@ export async function resolveInsideRoot(
 }
 
 /** Reads at most `maxBytes + 1` bytes, so a file that grows after the size check cannot flood memory. */
-async function readCapped(path: string, maxBytes: number): Promise<Uint8Array> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+async function readCapped(handle: FileHandle, maxBytes: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(maxBytes + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+
+const PROC_FD = existsSync('/proc/self/fd') ? '/proc/self/fd' : undefined;
+
+function isInside(path: string, realRoot: string): boolean {
+  return path === realRoot || path.startsWith(realRoot.endsWith(sep) ? realRoot : `${realRoot}${sep}`);
+}
+
+/**
+ * Checks that the opened descriptor is the file inside the root that was resolved: by the
+ * descriptor's own path where the system gives it, otherwise by resolving the path again and comparing
+ * device and inode. Refuses `outside_root` when a component was swapped in between.
+ */
+async function checkOpenedInsideRoot(
+  handle: FileHandle,
+  opened: Stats,
+  root: string,
+  requested: string,
+  relative: string,
+): Promise<void> {
+  const moved = reject(`${relative} changed while it was being opened; it is not read`, 'outside_root');
+  const realRoot = await realpath(root);
+  if (PROC_FD !== undefined) {
+    const actual = await realpath(`${PROC_FD}/${handle.fd}`).catch(() => undefined);
+    if (actual === undefined || !isInside(actual, realRoot)) throw moved;
+    return;
+  }
+  const again = await resolveInsideRoot(root, requested).catch(() => undefined);
+  const current = again === undefined ? undefined : await stat(again.real).catch(() => undefined);
+  if (current === undefined || current.dev !== opened.dev || current.ino !== opened.ino) throw moved;
+}
+
+/**
+ * Reads a UTF-8 text file inside `root`. The opened file itself is checked (see the module comment),
+ * so a concurrent swap of a folder for a symbolic link cannot leak outside content.
+ * @throws {@link ToolInputRejectedError} as {@link resolveInsideRoot}, and `not_a_file`, `hard_link`,
+ * `too_large` or `binary_file` (NUL bytes or invalid UTF-8).
+ */
+export async function readTextFileInsideRoot(
+  root: string,
+  requested: string,
+  maxBytes: number,
+  options: { readonly allowHardLinks?: boolean } = {},
+): Promise<string> {
+  const { real, relative } = await resolveInsideRoot(root, requested);
+  let handle: FileHandle;
   try {
-    const buffer = new Uint8Array(maxBytes + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
+    // O_NONBLOCK: a FIFO swapped in does not block the open; it is refused as not a regular file.
+    handle = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ELOOP') throw reject(`${relative} changed while it was being opened`, 'outside_root');
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw reject(`No such file or folder: ${relative}`, 'not_found');
+    throw reject(`Cannot access ${relative} (${String(code ?? error)})`, 'not_accessible');
+  }
+  try {
+    const stats = await handle.stat();
+    await checkOpenedInsideRoot(handle, stats, root, requested, relative);
+    if (!stats.isFile()) throw reject(`${relative} is not a regular file`, 'not_a_file');
+    if (stats.nlink > 1 && options.allowHardLinks !== true) {
+      throw reject(
+        `${relative} has ${stats.nlink} hard links; another of its names may be outside the allowed folder, so it is not read`,
+        'hard_link',
+      );
     }
-    return buffer.subarray(0, length);
+    if (stats.size > maxBytes) {
+      throw reject(`${relative} is too large (${stats.size} bytes, limit ${maxBytes})`, 'too_large');
+    }
+    const bytes = await readCapped(handle, maxBytes);
+    if (bytes.length > maxBytes)
+      throw reject(`${relative} is too large (limit ${maxBytes} bytes)`, 'too_large');
+    if (bytes.includes(0))
+      throw reject(`${relative} is a binary file (it contains NUL bytes)`, 'binary_file');
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw reject(`${relative} is not UTF-8 text`, 'binary_file');
+    }
   } finally {
     await handle.close();
   }
 }
 
 /**
- * Reads a UTF-8 text file inside `root`.
- * @throws {@link ToolInputRejectedError} as {@link resolveInsideRoot}, and `not_a_file`, `too_large`
- * or `binary_file` (NUL bytes or invalid UTF-8).
- */
-export async function readTextFileInsideRoot(
-  root: string,
-  requested: string,
-  maxBytes: number,
-): Promise<string> {
-  const { real, relative } = await resolveInsideRoot(root, requested);
-  const stats = await stat(real);
-  if (!stats.isFile()) throw reject(`${relative} is not a regular file`, 'not_a_file');
-  if (stats.size > maxBytes) {
-    throw reject(`${relative} is too large (${stats.size} bytes, limit ${maxBytes})`, 'too_large');
-  }
-  const bytes = await readCapped(real, maxBytes);
-  if (bytes.length > maxBytes)
-    throw reject(`${relative} is too large (limit ${maxBytes} bytes)`, 'too_large');
-  if (bytes.includes(0)) throw reject(`${relative} is a binary file (it contains NUL bytes)`, 'binary_file');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw reject(`${relative} is not UTF-8 text`, 'binary_file');
-  }
-}
-
-/**
- * Creates a `read_file` function tool: returns the text of a UTF-8 file inside `root`.
+ * Creates a `read_file` function tool: returns the text of a UTF-8 file inside `root`. The file
+ * opened is checked to be inside the root (no race with a folder swapped for a symbolic link), and
+ * files with several hard links are refused unless `allowHardLinks` is set.
  * @throws {@link ConfigurationError} for a missing root or an invalid `maxBytes`.
  */
 export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<
@@ -199,13 +264,14 @@ export function createReadFileTool(options: ReadFileToolOptions): FunctionTool<
   const tool = 'createReadFileTool';
   const root = checkRoot(tool, options.root);
   const maxBytes = checkPositive(tool, 'maxBytes', options.maxBytes ?? 256 * 1024);
+  const readOptions = { allowHardLinks: options.allowHardLinks ?? false };
   return defineTool({
     name: options.name ?? 'read_file',
     description: `Reads a UTF-8 text file (at most ${maxBytes} bytes) from the workspace folder.`,
     parameters: z.object({
       path: z.string().max(4096).describe('Path relative to the workspace folder, e.g. "docs/notes.md"'),
     }),
-    execute: ({ path }) => readTextFileInsideRoot(root, path, maxBytes),
+    execute: ({ path }) => readTextFileInsideRoot(root, path, maxBytes, readOptions),
   });
 }
 
