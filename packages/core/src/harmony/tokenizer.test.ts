@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { describe, expect, it } from 'vitest';
+import { ADVERSARIAL_UNITS } from '../../test/adversarial-text.js';
+import { propertyParameters } from '../../test/reliability/seed.js';
 import { loadCase } from '../../test/vectors.js';
 import { TokenizerError } from '../errors.js';
 import { HARMONY_TOKENS, SPECIAL_TOKENS } from './special-tokens.js';
@@ -102,4 +105,49 @@ describe('o200k_harmony tokenizer', () => {
     expect(tokenizer.isValidToken(199997)).toBe(true);
     expect(tokenizer.isValidToken(201089)).toBe(false);
   });
+});
+
+describe('o200k_harmony tokenizer against js-tiktoken', () => {
+  const reference = new Tiktoken(o200kBase);
+  // Rust's `\s` (ours) and JS's `\s` (js-tiktoken's) differ on U+0085 and U+FEFF only (SPEC §1.1).
+  const sameWhiteSpace = (text: string) => !/[\u0085\uFEFF]/.test(text);
+  const units = [...ADVERSARIAL_UNITS, '  ', "'LL", '12', 'Q', 'ǅ'];
+
+  // js-tiktoken's merge is quadratic with a large constant (20 s for 8 kB of one letter): its inputs
+  // stay short, and byte-pair-merge.test.ts compares long runs with tiktoken's own loop.
+  it('gives the same tokens on random text (every code point, and runs of the units)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.array(fc.constantFrom(...units), { maxLength: 100 }).map((parts) => parts.join('')),
+          fc
+            .array(fc.tuple(fc.constantFrom(...units), fc.integer({ min: 1, max: 40 })), { maxLength: 6 })
+            .map((runs) => runs.map(([unit, count]) => unit.repeat(count)).join('')),
+        ),
+        (text) => {
+          fc.pre(sameWhiteSpace(text));
+          expect(tokenizer.encodeOrdinary(text)).toEqual(reference.encode(text, [], []));
+        },
+      ),
+      propertyParameters(1_500),
+    );
+  });
+
+  it.each(units)('gives the same tokens on a 300-byte run of %j', (unit) => {
+    const text = unit.repeat(Math.ceil(300 / Buffer.byteLength(unit)));
+    expect(tokenizer.encodeOrdinary(text)).toEqual(reference.encode(text, [], []));
+    expect(tokenizer.encodeOrdinary(`x${text}.`)).toEqual(reference.encode(`x${text}.`, [], []));
+  });
+
+  // Defect 3 (0.1): about 20 minutes for a megabyte of one letter (the `http_fetch` limit), which
+  // this test's 60-second timeout cannot absorb; the merge's step count is bounded in
+  // byte-pair-merge.test.ts.
+  it('encodes a megabyte of one letter, and long runs of spaces and punctuation', () => {
+    for (const text of ['a'.repeat(1 << 20), ' '.repeat(1 << 18), '!'.repeat(1 << 18)]) {
+      const tokens = tokenizer.encodeOrdinary(text);
+      expect(tokenizer.decode(tokens)).toBe(text);
+      expect(tokens.length).toBeLessThan(text.length / 4);
+    }
+  }, 60_000);
 });

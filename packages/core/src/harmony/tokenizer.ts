@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TokenizerError } from '../errors.js';
+import { bytePairMerge, bytesKey } from './byte-pair-merge.js';
 import { FIRST_SPECIAL_TOKEN, SPECIAL_TOKEN_IDS, SPECIAL_TOKENS } from './special-tokens.js';
 import { describeUtf8Problem, findUtf8Problem } from './utf8.js';
 
@@ -50,17 +51,12 @@ const O200K_PATTERN = [
 
 const SPECIAL_TEXT_PATTERN = /<\|[a-z_0-9]+\|>/g;
 const PIECE_CACHE_LIMIT = 50_000;
+/** Longer pieces are not cached: a cache of 50,000 one-megabyte pieces would hold 50 GB. */
+const CACHED_PIECE_MAX_LENGTH = 256;
 
 const textEncoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const lossyDecoder = new TextDecoder('utf-8');
-
-/** Turns bytes into a string with one char per byte, used as a map key. */
-function bytesKey(bytes: Uint8Array, start: number, end: number): string {
-  let key = '';
-  for (let i = start; i < end; i++) key += String.fromCharCode(bytes[i]!);
-  return key;
-}
 
 /**
  * The o200k_harmony tokenizer: o200k_base BPE ranks plus the Harmony special tokens.
@@ -69,6 +65,8 @@ function bytesKey(bytes: Uint8Array, start: number, end: number): string {
 export class O200kHarmonyTokenizer {
   readonly #ranks: Map<string, number>;
   readonly #tokenBytes: Uint8Array[];
+  /** The byte length of the longest ordinary token. */
+  #longestToken = 0;
   readonly #pieceCache = new Map<string, readonly number[]>();
   readonly #pattern = new RegExp(O200K_PATTERN, 'gu');
 
@@ -83,6 +81,7 @@ export class O200kHarmonyTokenizer {
       const rank = Number(line.slice(space + 1));
       this.#ranks.set(bytes.toString('latin1'), rank);
       this.#tokenBytes[rank] = new Uint8Array(bytes);
+      if (bytes.length > this.#longestToken) this.#longestToken = bytes.length;
     }
     if (this.#ranks.size !== O200K_BASE_VOCAB_SIZE) {
       throw new TokenizerError(
@@ -222,53 +221,21 @@ export class O200kHarmonyTokenizer {
         continue;
       }
       const tokens = this.#encodePiece(piece);
-      if (this.#pieceCache.size >= PIECE_CACHE_LIMIT) this.#pieceCache.clear();
-      this.#pieceCache.set(piece, tokens);
+      if (piece.length <= CACHED_PIECE_MAX_LENGTH) {
+        if (this.#pieceCache.size >= PIECE_CACHE_LIMIT) this.#pieceCache.clear();
+        this.#pieceCache.set(piece, tokens);
+      }
       for (const token of tokens) out.push(token);
     }
   }
 
   #encodePiece(piece: string): number[] {
     const bytes = textEncoder.encode(piece);
-    const whole = this.#ranks.get(bytesKey(bytes, 0, bytes.length));
-    if (whole !== undefined) return [whole];
-    return this.#bytePairMerge(bytes);
-  }
-
-  /** tiktoken's byte-pair merge: repeatedly merge the adjacent pair with the lowest rank. */
-  #bytePairMerge(bytes: Uint8Array): number[] {
-    const ranks = this.#ranks;
-    // boundaries[i] is the start of part i; the last entry is the end of the piece.
-    const boundaries: number[] = [];
-    for (let i = 0; i <= bytes.length; i++) boundaries.push(i);
-    const pairRank = (i: number): number => {
-      if (i + 2 >= boundaries.length) return Number.POSITIVE_INFINITY;
-      return ranks.get(bytesKey(bytes, boundaries[i]!, boundaries[i + 2]!)) ?? Number.POSITIVE_INFINITY;
-    };
-    const pairRanks: number[] = [];
-    for (let i = 0; i < boundaries.length - 1; i++) pairRanks.push(pairRank(i));
-    for (;;) {
-      let best = Number.POSITIVE_INFINITY;
-      let bestIndex = -1;
-      for (let i = 0; i < pairRanks.length - 1; i++) {
-        if (pairRanks[i]! < best) {
-          best = pairRanks[i]!;
-          bestIndex = i;
-        }
-      }
-      if (bestIndex < 0) break;
-      boundaries.splice(bestIndex + 1, 1);
-      pairRanks.splice(bestIndex + 1, 1);
-      pairRanks[bestIndex] = pairRank(bestIndex);
-      if (bestIndex > 0) pairRanks[bestIndex - 1] = pairRank(bestIndex - 1);
+    if (bytes.length <= this.#longestToken) {
+      const whole = this.#ranks.get(bytesKey(bytes, 0, bytes.length));
+      if (whole !== undefined) return [whole];
     }
-    const tokens: number[] = [];
-    for (let i = 0; i < boundaries.length - 1; i++) {
-      const rank = ranks.get(bytesKey(bytes, boundaries[i]!, boundaries[i + 1]!));
-      if (rank === undefined) throw new TokenizerError('o200k_base ranks are missing a byte token');
-      tokens.push(rank);
-    }
-    return tokens;
+    return bytePairMerge(bytes, this.#ranks);
   }
 }
 
