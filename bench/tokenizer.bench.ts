@@ -7,7 +7,7 @@
  * Run: `node --conditions=@harmony-agents/source --import tsx bench/tokenizer.bench.ts`
  */
 import { pathToFileURL } from 'node:url';
-import { loadO200kHarmonyTokenizer } from '@harmony-agents/core';
+import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 
 const MEGABYTE = 1 << 20;
 
