@@ -58,8 +58,8 @@ export const SCRIPTED_LIMITS_COMPLETIONS: readonly string[] = [
 
 /** Turns any failure of a run into one line: by class where you need its fields, else by `code`. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof RunAbortedError) return `aborted (reason: ${String(error.cause)})`;
-  if (error instanceof ToolArgumentsError) {
+  if (RunAbortedError.isInstance(error)) return `aborted (reason: ${String(error.cause)})`;
+  if (ToolArgumentsError.isInstance(error)) {
     return `${error.code} for ${error.recipient}: ${error.issues.join('; ')} (the model wrote ${error.rawArguments})`;
   }
   if (!isHarmonyAgentsError(error)) throw error;

@@ -5,6 +5,7 @@ import {
   type BackendChunk,
   type BackendGenerateRequest,
 } from '../backend.js';
+import { brandErrorClasses } from '../error-brand.js';
 import { BackendError, HarmonyAgentsError, type HarmonyAgentsErrorOptions } from '../errors.js';
 import { loadO200kHarmonyTokenizer } from '../harmony/tokenizer.js';
 
@@ -18,6 +19,7 @@ export class ScriptMismatchError extends HarmonyAgentsError {
     super(message, options);
   }
 }
+brandErrorClasses({ ScriptMismatchError });
 
 /** One scripted model step. */
 export interface ScriptedStep {
