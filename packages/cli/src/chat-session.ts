@@ -3,7 +3,6 @@
  * aborted keeps every completed message, so the chat always goes on.
  */
 
-import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type Agent,
@@ -53,10 +52,13 @@ export class ChatSession {
     }
   }
 
-  /** Writes the conversation to `file` (the SDK's saved-conversation JSON). Returns the absolute path. */
+  /**
+   * Writes the conversation to `file` (the SDK's saved-conversation JSON), atomically: an interrupted save
+   * leaves the previous file. Returns the absolute path.
+   */
   async save(file: string): Promise<string> {
     const path = resolve(file);
-    await writeFile(path, `${JSON.stringify(this.history.toJSON(), null, 2)}\n`);
+    await this.history.save(path);
     return path;
   }
 
@@ -77,16 +79,10 @@ export class ChatSession {
  */
 export async function readConversation(file: string): Promise<Conversation> {
   const path = resolve(file);
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await Conversation.load(path);
   } catch (error) {
-    throw new ConfigurationError(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    return Conversation.fromJSON(JSON.parse(text));
-  } catch (error) {
-    const why = isHarmonyAgentsError(error) || error instanceof SyntaxError ? error.message : String(error);
+    const why = isHarmonyAgentsError(error) ? error.message : String(error);
     throw new ConfigurationError(`${path} is not a saved conversation: ${why}`, { cause: error });
   }
 }
