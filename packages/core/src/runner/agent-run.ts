@@ -1,7 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Message } from '../harmony/types.js';
 import type { Conversation, ConversationEntry } from './conversation.js';
-import type { AgentEvent, AgentEventOf, AgentEventType, Usage } from './events.js';
+import {
+  type AgentEvent,
+  type AgentEventOf,
+  type AgentEventType,
+  EMPTY_USAGE,
+  type Usage,
+} from './events.js';
+import { toRunError } from './run-error.js';
 
 /** What awaiting a run gives. */
 export interface RunResult {
@@ -116,7 +123,16 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
       commit: (entries) => this.#commit(entries),
     };
     // Start on a later tick so listeners attached right after `agent.run()` see every event.
-    this.#result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => execute(controller));
+    this.#result = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => execute(controller))
+      .catch((caught: unknown) => {
+        // The run loop ends every run with `run-end`; should it ever fail to, iteration must still end.
+        if (this.#ended) throw caught;
+        const error = toRunError(caught);
+        this.#emit({ type: 'error', runId, error });
+        this.#emit({ type: 'run-end', runId, status: 'failed', usage: EMPTY_USAGE });
+        throw error;
+      });
     // Applications that only listen to events must not get an unhandled rejection.
     this.#result.catch(() => undefined);
   }
@@ -132,7 +148,10 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     return this.#events;
   }
 
-  /** Subscribes to one event type. A listener that throws is reported as a `listener-error` event. */
+  /**
+   * Subscribes to one event type. A listener that throws, or an async listener whose promise rejects,
+   * is reported as a `listener-error` event and never breaks the run.
+   */
   on<TType extends AgentEventType>(type: TType, listener: AgentEventListener<TType>): this {
     this.#emitter.on(type, listener);
     return this;
@@ -199,15 +218,22 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
     if (event.type === 'run-end') this.#ended = true;
     for (const listener of this.#emitter.listeners(event.type)) {
       try {
-        (listener as (event: AgentEvent) => void)(event);
+        const returned: unknown = (listener as (event: AgentEvent) => unknown)(event);
+        // An async listener's rejection is reported like a throw, never left unhandled.
+        if (isThenable(returned))
+          returned.then(undefined, (error: unknown) => this.#listenerFailed(event, error));
       } catch (error) {
-        if (event.type !== 'listener-error') {
-          this.#emit({ type: 'listener-error', runId: this.runId, eventType: event.type, error });
-        }
+        this.#listenerFailed(event, error);
       }
     }
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
+  }
+
+  #listenerFailed(event: AgentEvent, error: unknown): void {
+    if (event.type !== 'listener-error') {
+      this.#emit({ type: 'listener-error', runId: this.runId, eventType: event.type, error });
+    }
   }
 
   #commit(entries: Iterable<ConversationEntry>): void {
@@ -216,5 +242,17 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
       this.#history = undefined;
       this.#emit({ type: 'message', runId: this.runId, message: entry.message });
     }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return (
+      (typeof value === 'object' || typeof value === 'function') &&
+      value !== null &&
+      typeof (value as { then?: unknown }).then === 'function'
+    );
+  } catch {
+    return false;
   }
 }

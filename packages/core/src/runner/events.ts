@@ -207,7 +207,10 @@ export interface ErrorEvent extends EventBase {
   readonly error: HarmonyAgentsError;
 }
 
-/** A listener threw. The run goes on; the error is reported here (and never to listeners of this event twice). */
+/**
+ * A listener threw, or an async listener's promise rejected. The run goes on; the error is reported
+ * here (and never to listeners of this event twice).
+ */
 export interface ListenerErrorEvent extends EventBase {
   /** Discriminant: `listener-error`. */
   readonly type: 'listener-error';
@@ -217,7 +220,10 @@ export interface ListenerErrorEvent extends EventBase {
   readonly error: unknown;
 }
 
-/** The run ended (successfully or not). Always the last event. */
+/**
+ * The run ended (successfully or not). Always the last event, except for the `listener-error` of an
+ * async listener whose promise rejects after the run ended.
+ */
 export interface RunEndEvent extends EventBase {
   /** Discriminant: `run-end`. */
   readonly type: 'run-end';

@@ -12,6 +12,7 @@ import type { Message } from '../harmony/types.js';
 import { formatToolError, formatToolResult } from '../tools/tool-result.js';
 import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
 import type { ConversationEntry } from './conversation.js';
+import { describeThrown, isInstance } from './run-error.js';
 import { canonicalJson, parseToolArguments } from './tool-arguments.js';
 
 /**
@@ -261,8 +262,9 @@ export class ToolExecutor {
         message: toolResultMessage(call, output),
       };
     } catch (error) {
-      if (error instanceof RunAbortedError) throw error;
-      if (error instanceof TimeoutSignal) {
+      // A tool can throw anything (null, an object without a prototype, a Proxy): no check may throw.
+      if (isInstance(error, RunAbortedError)) throw error;
+      if (isInstance(error, TimeoutSignal)) {
         return fail(
           'tool_timeout',
           new ToolTimeoutError(`${toolName} did not finish within ${timeoutMs} ms and was cancelled.`, {
@@ -272,11 +274,11 @@ export class ToolExecutor {
           args,
         );
       }
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeThrown(error);
       return fail(
         'tool_execution_failed',
         new ToolExecutionError(
-          error instanceof HarmonyAgentsError ? reason : `${toolName} failed: ${reason}`,
+          isInstance(error, HarmonyAgentsError) ? reason : `${toolName} failed: ${reason}`,
           { ...errorOptions, cause: error },
         ),
         args,
