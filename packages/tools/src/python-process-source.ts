@@ -160,9 +160,16 @@ function removeHostAccess(pyodide) {
   }
 }
 
+const phases = {};
+const mark = (name) => {
+  phases[name] = performance.now();
+};
+
 async function start(config) {
+  mark('started');
   capWasmMemory(config.memoryLimitBytes);
   const { loadPyodide } = await import(config.pyodideModuleUrl);
+  mark('imported');
   const emit = (stream, text) => post({ type: 'output', stream, text });
   const pyodide = await loadPyodide({
     indexURL: config.indexPath,
@@ -171,10 +178,13 @@ async function start(config) {
     stdin: () => null,
     stdout: (line) => emit('stdout', line + '\n'),
     stderr: (line) => emit('stderr', line + '\n'),
-    ...(config.snapshot === undefined ? {} : { _loadSnapshot: config.snapshot }),
+    // A copy: the array received over IPC may start at an offset Pyodide cannot read it from.
+    ...(config.snapshot === undefined ? {} : { _loadSnapshot: new Uint8Array(config.snapshot) }),
     ...(config.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
+  mark('loaded');
   if (config.makeSnapshot) post({ type: 'snapshot', data: new Uint8Array(pyodide.makeMemorySnapshot()) });
+  mark('snapshot');
   copyMounts(pyodide.FS, config.mounts);
   const createRuntime = pyodide.runPython(config.runtimeSource);
   const options = pyodide.toPy(config.runtimeOptions);
@@ -182,6 +192,7 @@ async function start(config) {
   options.destroy();
   createRuntime.destroy();
   removeHostAccess(pyodide);
+  mark('ready');
   return runCell;
 }
 
@@ -192,7 +203,7 @@ host.on('message', (message) => {
     start(message.config).then(
       (runner) => {
         runCell = runner;
-        post({ type: 'ready' });
+        post({ type: 'ready', phases });
       },
       (error) => post({ type: 'failed', message: String((error && error.stack) || error) }),
     );

@@ -90,7 +90,10 @@ export interface PythonToolOptions {
 export interface PythonTool extends BuiltinTool {
   /** Starts the session now (loading Pyodide) instead of on the first call. */
   warmUp(): Promise<void>;
-  /** Discards the session: variables, imports and files are gone; the next call starts a fresh one. */
+  /**
+   * Discards the session: variables, imports and files are gone. A fresh one starts in the background
+   * at once (from the snapshot), so the next call finds it ready or nearly.
+   */
   reset(): Promise<void>;
   /** Stops the sandbox process for good; later calls fail. */
   dispose(): Promise<void>;
@@ -289,14 +292,17 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
     await current?.terminate();
   };
 
-  /** After a timeout or crash the model nearly always calls again: start the next session right away. */
+  /**
+   * After a timeout, a crash or a reset the model nearly always calls again: start the next session
+   * right away, in the background (it does not keep Node running on its own).
+   */
   const replace = async (): Promise<void> => {
     await discard();
     if (disposed) return;
     try {
       const fresh = new PythonSession(await sessionSettings());
       session = fresh;
-      void fresh.start();
+      fresh.prestart();
     } catch {
       // The next call reads the mounts again and reports the failure to the model.
     }
@@ -364,7 +370,8 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
       });
     },
     async reset(): Promise<void> {
-      await discard();
+      if (session === undefined) return;
+      await replace();
     },
     async dispose(): Promise<void> {
       disposed = true;
