@@ -57,7 +57,8 @@ Options:
       --tools LIST         comma-separated: ${Object.keys(TOOL_CHOICES).join(',')} or none
                            (default: ${DEFAULT_TOOL_CHOICES.join(',')})
       --mcp CONFIG.json    add the tools of MCP servers
-      --server URL         use a running inference server instead of a local model
+      --server URL         use a running llama.cpp llama-server (started with --swa-full) instead of a
+                           local model; with --smoke, the smoke answers are played through it
       --resume FILE        continue a conversation saved with /save
       --instructions TEXT  developer instructions for the model
   -p, --prompt TEXT        ask one question, print the answer and exit
@@ -116,8 +117,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (rest.length > 0) {
     throw new ConfigurationError(`Unexpected argument "${rest[0]}" (a question goes after -p, in quotes)`);
   }
-  if (values.smoke === true && (values.model !== undefined || values.server !== undefined)) {
-    throw new ConfigurationError('--smoke uses its own tiny model: leave out --model and --server');
+  if (values.smoke === true && values.model !== undefined) {
+    throw new ConfigurationError('--smoke uses its own tiny model: leave out --model');
   }
   if (values.model !== undefined && values.server !== undefined) {
     throw new ConfigurationError('Give either --model or --server, not both');

@@ -6,20 +6,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LlamaCppModel, loadLlamaCppModel } from '@harmony-agents/backend-llamacpp';
 import { getTinyGptOssModel } from '@harmony-agents/backend-llamacpp/test-models';
-import {
-  type Backend,
-  ConfigurationError,
-  type Conversation,
-  createAgent,
-  isHarmonyAgentsError,
-} from '@harmony-agents/core';
+import { createLlamaServerBackend } from '@harmony-agents/backend-server';
+import { type Backend, type Conversation, createAgent, isHarmonyAgentsError } from '@harmony-agents/core';
 import { ChatRenderer } from './chat-renderer.js';
 import { type InputStream, runChatLoop } from './chat-repl.js';
 import { ChatSession, readConversation } from './chat-session.js';
 import { type ChatArguments, HELP_TEXT, parseCliArguments } from './cli-arguments.js';
 import { connectMcpServers, type McpServers } from './mcp-config.js';
 import { openModel } from './model-setup.js';
-import { createSmokeBackend } from './smoke-backend.js';
+import { createSmokeBackend, smokeGrammar } from './smoke-backend.js';
 import { createTerminalStyle, type OutputStream } from './terminal-style.js';
 import { createToolSet, type ToolChoice } from './tool-set.js';
 
@@ -107,12 +102,21 @@ async function openLocalBackend(args: ChatArguments, io: CliIo): Promise<OpenedB
   };
 }
 
-function checkUnavailableFeatures(args: ChatArguments): void {
-  if (args.server !== undefined) {
-    throw new ConfigurationError(
-      '--server needs @harmony-agents/backend-server, which this version of the CLI does not include yet; run a local model with --model instead',
-    );
-  }
+/**
+ * `--server`: a llama-server, checked before the chat starts (reachable, o200k_harmony vocabulary). With
+ * `--smoke`, the server is expected to serve a tiny generated model, and the smoke answers are forced there.
+ */
+async function openServerBackend(url: string, smoke: boolean): Promise<OpenedBackend> {
+  const backend = createLlamaServerBackend({
+    baseUrl: url,
+    ...(smoke ? { grammarForRequest: smokeGrammar, constrainToolArguments: false } : {}),
+  });
+  await backend.checkVocabulary();
+  return {
+    backend,
+    description: `llama-server at ${backend.baseUrl}${smoke ? ' (smoke: scripted answers)' : ''}`,
+    release: async () => {},
+  };
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
@@ -129,7 +133,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return 0;
     }
     args = parsed;
-    checkUnavailableFeatures(args);
   } catch (error) {
     io.stderr.write(`harmony-agents: ${(error as Error).message}\n`);
     return 2;
@@ -158,7 +161,12 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
   let mcp: McpServers | undefined;
   try {
     if (args.mcp !== undefined) mcp = await connectMcpServers(resolve(io.cwd, args.mcp));
-    opened = args.smoke ? await openSmokeBackend(args, io) : await openLocalBackend(args, io);
+    opened =
+      args.server !== undefined
+        ? await openServerBackend(args.server, args.smoke)
+        : args.smoke
+          ? await openSmokeBackend(args, io)
+          : await openLocalBackend(args, io);
     if (opened === undefined) return 1;
     const tools = [...toolSet.tools, ...(mcp?.tools ?? [])];
     const instructions = [args.instructions, mcp?.instructions].filter(

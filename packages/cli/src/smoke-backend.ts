@@ -97,6 +97,11 @@ export function smokeCompletion(prompt: readonly number[]): number[] {
   return toolCallCompletion(question);
 }
 
+/** The grammar forcing the smoke completion of `request` (for backends that take GBNF, like llama-server). */
+export function smokeGrammar(request: BackendGenerateRequest): string {
+  return tokenScriptGrammar(smokeCompletion(request.promptTokens));
+}
+
 /** Options of {@link createSmokeBackend}. */
 export type SmokeBackendOptions = Omit<LlamaCppBackendOptions, 'grammarForRequest' | 'backendId'>;
 
