@@ -1,5 +1,6 @@
 /**
- * Every behaviour-changing default of the SDK, in one place.
+ * Every behaviour-changing default of core, in one place. Options document their default with
+ * `@defaultValue`; the values live here and are applied once, when options are resolved.
  */
 
 /** openai-harmony's default model identity (`SystemContent.new()`). */
@@ -14,6 +15,9 @@ export const DEFAULT_REASONING_EFFORT = 'medium';
 /** The channels gpt-oss uses; all required. */
 export const DEFAULT_VALID_CHANNELS: readonly string[] = ['analysis', 'commentary', 'final'];
 
+/** Which chain of thought of earlier turns the prompt keeps: the Harmony rule (drop it after a final answer). */
+export const DEFAULT_REASONING_HISTORY = 'harmony';
+
 /** How many tool rounds (model steps that end in tool calls) one run may make. */
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 
@@ -22,3 +26,18 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 
 /** How many identical calls (same tool, same arguments) one run may make before it is refused. */
 export const DEFAULT_MAX_IDENTICAL_TOOL_CALLS = 3;
+
+/** What the runner does with a failed tool call, for every kind: tell the model, so it can retry. */
+export const DEFAULT_TOOL_ERROR_BEHAVIOR = 'report';
+
+/** What the runner does with output that is not well-formed Harmony: salvage it, with `parse-error` events. */
+export const DEFAULT_ON_PARSE_ERROR = 'recover';
+
+/** Whether the runner asks backends that can to constrain tool arguments to the tool's schema. */
+export const DEFAULT_CONSTRAIN_TOOL_ARGUMENTS = true;
+
+/** Whether rendering a conversation for completion drops analysis before the last final answer (openai-harmony). */
+export const DEFAULT_AUTO_DROP_ANALYSIS = true;
+
+/** Whether `StreamableParser` rejects malformed headers (openai-harmony's default). */
+export const DEFAULT_STRICT_PARSING = true;

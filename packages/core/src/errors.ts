@@ -188,6 +188,12 @@ export class ConfigurationError extends HarmonyAgentsError {
   override readonly name = 'ConfigurationError';
   readonly code = 'configuration_error';
   readonly source = 'user';
+  /** The option at fault, as a path (e.g. `reasoningEffort`, `onToolError.tool_timeout`), when one is. */
+  readonly option: string | undefined;
+  constructor(message: string, options?: HarmonyAgentsErrorOptions & { option?: string }) {
+    super(message, options);
+    this.option = options?.option;
+  }
 }
 
 /** A tool definition is invalid: a bad or duplicate name, a schema that is not an object, ... */

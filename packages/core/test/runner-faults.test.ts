@@ -209,7 +209,7 @@ describe('limits and guards', () => {
       ConfigurationError,
     );
     expect(() => createAgent({ backend }).run(null as never)).toThrow(
-      new ConfigurationError('run input must be a string or a user message, got null'),
+      /^run: input must be a string, or a Harmony user message .*, got null$/,
     );
     // A saved conversation's JSON passed as is, instead of through Conversation.fromJSON.
     const saved = JSON.parse(JSON.stringify(Conversation.empty()));

@@ -3,6 +3,7 @@
  * buffering, same strict / non-strict behaviour, same error texts.
  */
 
+import { DEFAULT_STRICT_PARSING } from '../defaults.js';
 import { ConfigurationError, HarmonyParseError, TokenizerError } from '../errors.js';
 import { ContentAccumulator } from './content-accumulator.js';
 import {
@@ -169,7 +170,7 @@ export class StreamableParser {
       throw new ConfigurationError(`unknown role: ${String(role)}`);
     }
     this.#tokenizer = encoding.tokenizer;
-    this.#strict = options?.strict ?? true;
+    this.#strict = options?.strict ?? DEFAULT_STRICT_PARSING;
     this.#content = new ContentAccumulator(this.#tokenizer);
     this.#nextRole = role ?? null;
     this.#state = this.#nextRole === null ? EXPECT_START : { kind: 'header', tokens: [] };

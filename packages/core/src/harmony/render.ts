@@ -4,6 +4,7 @@
  * structural ones pushed here, never produced from content.
  */
 
+import { DEFAULT_AUTO_DROP_ANALYSIS } from '../defaults.js';
 import { HarmonyRenderError } from '../errors.js';
 import { hasFunctionTools, renderDeveloperContentText } from './developer-content.js';
 import { assertRenderableMessage, assertRole, describeValue } from './message-validation.js';
@@ -32,7 +33,7 @@ function resolveConfig(config: RenderConversationConfig | undefined): ResolvedRe
   if (config !== undefined && (typeof config !== 'object' || config === null)) {
     throw new HarmonyRenderError(`render config must be an object, got ${describeValue(config)}`);
   }
-  return { autoDropAnalysis: config?.autoDropAnalysis ?? true };
+  return { autoDropAnalysis: config?.autoDropAnalysis ?? DEFAULT_AUTO_DROP_ANALYSIS };
 }
 
 function isSet(value: string | null | undefined): value is string {

@@ -1,14 +1,5 @@
 import type { Backend, SamplingOptions } from '../backend.js';
-import { BACKEND_SPECIFICATION_VERSION } from '../backend.js';
-import {
-  DEFAULT_KNOWLEDGE_CUTOFF,
-  DEFAULT_MAX_IDENTICAL_TOOL_CALLS,
-  DEFAULT_MAX_TOOL_ROUNDS,
-  DEFAULT_MODEL_IDENTITY,
-  DEFAULT_REASONING_EFFORT,
-  DEFAULT_TOOL_TIMEOUT_MS,
-  DEFAULT_VALID_CHANNELS,
-} from '../defaults.js';
+import { DEFAULT_VALID_CHANNELS } from '../defaults.js';
 import { ConfigurationError } from '../errors.js';
 import { type HarmonyEncoding, loadHarmonyEncoding } from '../harmony/encoding.js';
 import { describeValue } from '../harmony/message-validation.js';
@@ -16,13 +7,14 @@ import type { Message, ReasoningEffort } from '../harmony/types.js';
 import { validateToolSet } from '../tools/define-tool.js';
 import { functionToolsNamespace } from '../tools/function-namespace.js';
 import type { BuiltinTool, FunctionTool, Tool } from '../tools/types.js';
+import { checkRunOptions, resolveAgentOptions, toUserMessage } from './agent-options.js';
 import { type AgentRun, startAgentRun } from './agent-run.js';
 import { Conversation } from './conversation.js';
 import type { ReasoningHistory } from './prompt-builder.js';
 import { executeRun, type ResolvedRunSettings } from './run-loop.js';
 import type { ToolErrorBehavior, ToolErrorKind, ToolRouter } from './tool-executor.js';
 
-/** Options of {@link createAgent}. */
+/** Options of {@link createAgent}. Unknown keys are refused (a `ConfigurationError`), so a typo never passes silently. */
 export interface AgentOptions {
   /** The inference backend. */
   readonly backend: Backend;
@@ -69,7 +61,7 @@ export interface AgentOptions {
   readonly generateId?: (kind: 'run' | 'call') => string;
 }
 
-/** Options of one {@link Agent.run}. */
+/** Options of one {@link Agent.run}. Unknown keys are refused, like `createAgent`'s. */
 export interface RunOptions {
   /** The conversation so far: a {@link Conversation} or Harmony messages. @defaultValue empty */
   readonly history?: Conversation | readonly Message[];
@@ -88,20 +80,14 @@ export interface Agent {
   /**
    * Runs one user turn: renders the conversation, streams the model's output, executes tool calls
    * and loops until the model gives a final answer. Returns at once; await the run for its result.
+   *
+   * `input` is a string or a Harmony user message (`{ role: 'user', content: [{ type: 'text', text }] }`);
+   * an OpenAI-style `{ role: 'user', content: 'hi' }` is refused: pass the text itself.
    * @throws {@link ConfigurationError} synchronously for invalid input or options (e.g. a saved
    * conversation's JSON given as `history`: load it with `Conversation.fromJSON`).
    * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
   run(input: string | Message, options?: RunOptions): AgentRun;
-}
-
-/** The longest delay a Node.js timer honours (2^31 - 1 ms). */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
-
-function checkPositiveInteger(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new ConfigurationError(`${name} must be a positive integer, got ${value}`);
-  }
 }
 
 function formatDate(date: Date): string {
@@ -117,29 +103,12 @@ function formatDate(date: Date): string {
  * const first = await agent.run('What is the temperature in Fahrenheit where john123 is?');
  * const second = await agent.run('and for jay_lee?', { history: first.history });
  * ```
- * @throws {@link ConfigurationError} or `ToolDefinitionError` for invalid options or tools.
+ * @throws {@link ConfigurationError} for an invalid option or an unknown option key, naming the option
+ * (`error.option`) and the values it accepts; `ToolDefinitionError` for invalid tools.
  */
 export function createAgent(options: AgentOptions): Agent {
-  const { backend } = options;
-  if (
-    typeof backend !== 'object' ||
-    backend === null ||
-    backend.specificationVersion !== BACKEND_SPECIFICATION_VERSION ||
-    typeof backend.doGenerate !== 'function'
-  ) {
-    throw new ConfigurationError(`backend must implement the ${BACKEND_SPECIFICATION_VERSION} contract`);
-  }
-  checkPositiveInteger('maxToolRounds', options.maxToolRounds);
-  checkPositiveInteger('toolTimeoutMs', options.toolTimeoutMs);
-  // Node's timers fire at once for delays that do not fit in 32 bits: no tool could ever finish.
-  if (options.toolTimeoutMs !== undefined && options.toolTimeoutMs > MAX_TIMER_DELAY_MS) {
-    throw new ConfigurationError(
-      `toolTimeoutMs must be at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days), got ${options.toolTimeoutMs}`,
-    );
-  }
-  checkPositiveInteger('maxIdenticalToolCalls', options.maxIdenticalToolCalls);
-  checkPositiveInteger('maxTokens', options.maxTokens);
-  const tools = options.tools ?? [];
+  const resolved = resolveAgentOptions(options);
+  const { backend, tools, currentDate } = resolved;
   validateToolSet(tools);
   const functions = new Map<string, FunctionTool<unknown, unknown>>();
   const builtins = new Map<string, BuiltinTool>();
@@ -150,35 +119,18 @@ export function createAgent(options: AgentOptions): Agent {
   const router: ToolRouter = { functions, builtins };
   const encoding = loadHarmonyEncoding();
   const functionList = [...functions.values()];
-  const currentDate = options.currentDate === undefined ? () => new Date() : options.currentDate;
-  const onToolError: Record<ToolErrorKind, ToolErrorBehavior> = {
-    unknown_tool: 'report',
-    invalid_tool_arguments: 'report',
-    tool_execution_failed: 'report',
-    tool_timeout: 'report',
-    repeated_tool_call: 'report',
-    ...options.onToolError,
-  };
-  const generateId = options.generateId ?? ((kind: 'run' | 'call') => `${kind}_${crypto.randomUUID()}`);
 
   return {
     encoding,
     run(input, runOptions = {}) {
-      checkPositiveInteger('maxTokens', runOptions.maxTokens);
-      if (typeof input !== 'string' && (typeof input !== 'object' || input === null)) {
-        throw new ConfigurationError(
-          `run input must be a string or a user message, got ${describeValue(input)}`,
-        );
-      }
-      const message: Message =
-        typeof input === 'string' ? { role: 'user', content: [{ type: 'text', text: input }] } : input;
-      if (message.role !== 'user')
-        throw new ConfigurationError(`run input must be a user message, got ${message.role}`);
+      checkRunOptions(runOptions);
+      const message = toUserMessage(input);
       const given = runOptions.history;
       if (given !== undefined && !(given instanceof Conversation) && !Array.isArray(given)) {
         throw new ConfigurationError(
           `history must be a Conversation or an array of messages, got ${describeValue(given)}` +
             ' (load a saved conversation with Conversation.fromJSON)',
+          { option: 'history' },
         );
       }
       const history =
@@ -192,33 +144,34 @@ export function createAgent(options: AgentOptions): Agent {
         encoding,
         router,
         header: {
-          modelIdentity: options.modelIdentity === undefined ? DEFAULT_MODEL_IDENTITY : options.modelIdentity,
-          knowledgeCutoff:
-            options.knowledgeCutoff === undefined ? DEFAULT_KNOWLEDGE_CUTOFF : options.knowledgeCutoff,
+          modelIdentity: resolved.modelIdentity,
+          knowledgeCutoff: resolved.knowledgeCutoff,
           currentDate: typeof currentDate === 'function' ? formatDate(currentDate()) : currentDate,
-          reasoningEffort: runOptions.reasoningEffort ?? options.reasoningEffort ?? DEFAULT_REASONING_EFFORT,
+          reasoningEffort: runOptions.reasoningEffort ?? resolved.reasoningEffort,
           validChannels: DEFAULT_VALID_CHANNELS,
-          instructions: options.instructions ?? null,
+          instructions: resolved.instructions,
           builtinNamespaces: [...builtins.values()].map((tool) => tool.namespace),
           functionNamespace: functionList.length === 0 ? null : functionToolsNamespace(functionList),
           responseFormat: null,
         },
-        reasoningHistory: options.reasoningHistory ?? 'harmony',
-        maxToolRounds: options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,
-        maxTokens: runOptions.maxTokens ?? options.maxTokens,
-        sampling: options.sampling ?? {},
+        reasoningHistory: resolved.reasoningHistory,
+        maxToolRounds: resolved.maxToolRounds,
+        maxTokens: runOptions.maxTokens ?? resolved.maxTokens,
+        sampling: resolved.sampling,
         executor: {
-          defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-          maxIdenticalToolCalls: options.maxIdenticalToolCalls ?? DEFAULT_MAX_IDENTICAL_TOOL_CALLS,
-          onToolError,
+          defaultTimeoutMs: resolved.toolTimeoutMs,
+          maxIdenticalToolCalls: resolved.maxIdenticalToolCalls,
+          onToolError: resolved.onToolError,
         },
-        onParseError: options.onParseError ?? 'recover',
+        onParseError: resolved.onParseError,
         constrainToolArguments:
-          (options.constrainToolArguments ?? true) && backend.capabilities?.constrainedToolArguments === true,
-        generateCallId: () => generateId('call'),
+          resolved.constrainToolArguments && backend.capabilities?.constrainedToolArguments === true,
+        generateCallId: () => resolved.generateId('call'),
         signal: runOptions.signal,
       };
-      return startAgentRun(generateId('run'), history, (run) => executeRun(run, settings, history, message));
+      return startAgentRun(resolved.generateId('run'), history, (run) =>
+        executeRun(run, settings, history, message),
+      );
     },
   };
 }
