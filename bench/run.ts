@@ -1,13 +1,13 @@
 /**
  * Runs every benchmark, one process each (so one cannot warm up or slow down another), and prints
  * their reports. Each benchmark reports ratios measured within its own run: these machines are
- * noisy, so compare ratios, not absolute times. `pnpm bench [render|tokenizer|parser|runner|llamacpp|python]`.
+ * noisy, so compare ratios, not absolute times. `pnpm bench [render|tokenizer|parser|runner|llamacpp|python|server]`.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['render', 'tokenizer', 'parser', 'runner', 'llamacpp', 'python'] as const;
+const BENCHMARKS = ['render', 'tokenizer', 'parser', 'runner', 'llamacpp', 'python', 'server'] as const;
 const directory = dirname(fileURLToPath(import.meta.url));
 
 const requested = process.argv.slice(2);

@@ -74,6 +74,14 @@ interface LlamaServerEvent {
   readonly timings?: { readonly cache_n?: unknown; readonly prompt_n?: unknown };
 }
 
+/** The prompt cache counts of an event's `timings` (`cache_n` reused, `prompt_n` evaluated). */
+function promptCacheOf(event: LlamaServerEvent): TokenUpdate['promptCache'] {
+  const timings = event.timings;
+  return typeof timings?.cache_n === 'number' && typeof timings.prompt_n === 'number'
+    ? { cached: timings.cache_n, evaluated: timings.prompt_n }
+    : undefined;
+}
+
 function protocolError(message: string): BackendError {
   return new BackendError(`llama-server: ${message}`, { kind: 'protocol_error' });
 }
@@ -100,7 +108,7 @@ function recoverHeldBackToken(event: LlamaServerEvent, streamed: number): number
 }
 
 class LlamaServerProtocol implements ServerProtocol {
-  readonly constrainsToolArguments: boolean;
+  readonly constrainToolArguments: boolean;
   readonly #connection: ServerConnection;
   readonly #options: LlamaServerBackendOptions & ReturnType<typeof resolveServerBackendOptions>;
   #slot: number | undefined;
@@ -111,8 +119,13 @@ class LlamaServerProtocol implements ServerProtocol {
   ) {
     this.#connection = connection;
     this.#options = options;
-    this.constrainsToolArguments = options.constrainToolArguments ?? true;
+    this.constrainToolArguments = options.constrainToolArguments ?? true;
     this.#slot = typeof options.slot === 'number' ? options.slot : undefined;
+  }
+
+  /** Not while a request grammar decides the whole completion. */
+  constrainsToolArguments(request: BackendGenerateRequest): boolean {
+    return this.constrainToolArguments && this.#options.grammarForRequest?.(request) === undefined;
   }
 
   get slot(): number | undefined {
@@ -128,6 +141,9 @@ class LlamaServerProtocol implements ServerProtocol {
       stream: true,
       return_tokens: true,
       cache_prompt: true,
+      // Timings (with the prompt cache counts) in every event, not only the last one, which a stop on a
+      // token the server does not stop on itself, or a restart under a tool grammar, never reads.
+      timings_per_token: true,
       id_slot: this.#slot ?? -1,
       temperature: sampling.temperature ?? 1,
       top_p: sampling.topP ?? 1,
@@ -157,6 +173,7 @@ class LlamaServerProtocol implements ServerProtocol {
       }
       const tokens = Array.isArray(event.tokens) ? (event.tokens as number[]) : [];
       const predicted = typeof event.tokens_predicted === 'number' ? event.tokens_predicted : undefined;
+      const promptCache = promptCacheOf(event);
       if (event.stop === true) {
         yield this.#final(event, predicted, received);
         return;
@@ -168,18 +185,14 @@ class LlamaServerProtocol implements ServerProtocol {
         tokens.unshift(recoverHeldBackToken(event, tokens[0]!));
       }
       received += tokens.length;
-      yield { tokens };
+      yield { tokens, ...(promptCache === undefined ? {} : { promptCache }) };
     }
   }
 
   #final(event: LlamaServerEvent, predicted: number | undefined, received: number): TokenUpdate {
     const tokens = Array.isArray(event.tokens) ? (event.tokens as number[]) : [];
     const missing = predicted === undefined ? 0 : predicted - received - tokens.length;
-    const cache = event.timings;
-    const promptCache =
-      typeof cache?.cache_n === 'number' && typeof cache.prompt_n === 'number'
-        ? { cached: cache.cache_n, evaluated: cache.prompt_n }
-        : undefined;
+    const promptCache = promptCacheOf(event);
     const withCache = promptCache === undefined ? {} : { promptCache };
     switch (event.stop_type) {
       case 'eos':
@@ -217,7 +230,7 @@ export function createLlamaServerBackend(options: LlamaServerBackendOptions): Se
   return new ServerBackend({
     backendId: resolved.backendId,
     capabilities: {
-      constrainedToolArguments: protocol.constrainsToolArguments,
+      constrainedToolArguments: protocol.constrainToolArguments,
       promptCacheStatistics: true,
       seededSampling: true,
     },

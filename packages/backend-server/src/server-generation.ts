@@ -40,8 +40,8 @@ export interface ServerRequestPlan {
 
 /** The protocol-specific half of a server backend. */
 export interface ServerProtocol {
-  /** Whether tool arguments are constrained by restarting the request under the tool's grammar. */
-  readonly constrainsToolArguments: boolean;
+  /** Whether this request's tool arguments are constrained by restarting it under the tool's grammar. */
+  constrainsToolArguments(request: BackendGenerateRequest): boolean;
   /** Sends one request and yields what its stream says. */
   open(
     plan: ServerRequestPlan,
@@ -122,8 +122,9 @@ export async function* generateOverServer(
     return;
   }
   const tracker = HarmonyHeaderTracker.startingAfter(prompt, decodeTokens);
+  const constrains = protocol.constrainsToolArguments(request);
   const toolFor = (recipient: string | undefined, contentType: string | undefined) =>
-    protocol.constrainsToolArguments && (contentType === undefined || /json/iu.test(contentType))
+    constrains && (contentType === undefined || /json/iu.test(contentType))
       ? request.constrainedTools.find((tool) => tool.recipient === recipient)
       : undefined;
   const header = tracker.atBodyStart ? tracker.currentHeader : undefined;
@@ -153,6 +154,20 @@ export async function* generateOverServer(
       kind: 'generation_failed',
       cause: error,
     });
+  }
+}
+
+/** Reads at most a few more events of a stream that is about to finish, for their usage. */
+async function drainToFinish(
+  stream: AsyncGenerator<TokenUpdate>,
+  firstRequest: boolean,
+  progress: Progress,
+): Promise<void> {
+  for (let events = 0; events < 4; events++) {
+    const next = await stream.next();
+    if (next.done === true) return;
+    if (firstRequest && next.value.promptCache !== undefined) progress.promptCache = next.value.promptCache;
+    if (next.value.finished !== undefined) return;
   }
 }
 
@@ -228,6 +243,13 @@ async function* streamOnce(
         }
       }
       if (chunk.length > 0) yield { type: 'tokens', tokens: chunk };
+      if (ended === 'stop' || ended === 'length') {
+        if (update.finished === undefined && (ended === 'length' || END_OF_GENERATION.has(chunk.at(-1)!))) {
+          // The server stops by itself here: read its last event (usage, the slot it used), not more tokens.
+          await drainToFinish(stream, firstRequest, progress);
+        }
+        return ended;
+      }
       if (ended !== undefined) return ended;
       if (request.signal?.aborted === true) return 'abort';
     }

@@ -54,7 +54,9 @@ function protocolError(message: string): BackendError {
 }
 
 class SglangProtocol implements ServerProtocol {
-  readonly constrainsToolArguments = false;
+  constrainsToolArguments(): boolean {
+    return false;
+  }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions;
 

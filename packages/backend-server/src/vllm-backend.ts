@@ -47,7 +47,9 @@ function protocolError(message: string): BackendError {
 }
 
 class VllmProtocol implements ServerProtocol {
-  readonly constrainsToolArguments = false;
+  constrainsToolArguments(): boolean {
+    return false;
+  }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions & { readonly model: string };
 

@@ -12,6 +12,7 @@ import { ConfigurationError } from '@harmony-agents/core';
 import {
   ASSISTANT_ACTION_STOP_TOKENS,
   type Backend,
+  type BackendCapabilities,
   type BackendChunk,
   type BackendGenerateRequest,
 } from '@harmony-agents/core/backend';
@@ -106,6 +107,7 @@ export function recordRequests(backend: Backend): { backend: Backend; requests: 
 
 /** A llama-server backend that plays scripted completions; see {@link createScriptedLlamaServerBackend}. */
 export interface ScriptedLlamaServerBackend extends Backend {
+  readonly capabilities: BackendCapabilities;
   readonly backend: ServerBackend;
   readonly requests: readonly BackendGenerateRequest[];
   assertComplete(): void;

@@ -12,6 +12,11 @@ import { z } from 'zod';
 const LOCATIONS: Record<string, string> = { john123: 'San Francisco, CA', jay_lee: 'Seoul, South Korea' };
 const TEMPERATURES_C: Record<string, number> = { 'San Francisco, CA': 18, 'Seoul, South Korea': 5 };
 
+/** Where a user is, as `get_current_location` answers. */
+export function locationOf(user: string): string {
+  return LOCATIONS[user] ?? 'unknown';
+}
+
 export function weatherTools() {
   const calls: { tool: string; args: unknown }[] = [];
   const getCurrentLocation = defineTool({

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '@harmony-agents/core';
 
 /** Options of {@link ensureLlamaServer}. */
@@ -22,7 +22,7 @@ export interface EnsureLlamaServerOptions {
   readonly cacheDirectory?: string;
   /**
    * The git bundle holding the llama.cpp source.
-   * @defaultValue node-llama-cpp's `llama/gitRelease.bundle`, resolved from this package
+   * @defaultValue node-llama-cpp's `llama/gitRelease.bundle`, found in `node_modules` from this package upwards
    */
   readonly bundle?: string;
   /**
@@ -66,17 +66,18 @@ export function llamaServerCacheDirectory(): string {
  * @throws {@link ConfigurationError} when node-llama-cpp is not installed.
  */
 export function nodeLlamaCppSourceBundle(): string {
-  const require = createRequire(import.meta.url);
-  let packageJson: string;
-  try {
-    packageJson = require.resolve('node-llama-cpp/package.json');
-  } catch (error) {
-    throw new ConfigurationError(
-      'node-llama-cpp is not installed: it ships the llama.cpp source llama-server is built from (or set HARMONY_AGENTS_LLAMA_SERVER to a llama-server binary)',
-      { cause: error },
-    );
+  // node-llama-cpp exports neither its package.json nor the bundle: look for it in node_modules upwards.
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const bundle = join(directory, 'node_modules', 'node-llama-cpp', 'llama', 'gitRelease.bundle');
+    if (existsSync(bundle)) return bundle;
+    const parent = dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
   }
-  return join(dirname(packageJson), 'llama', 'gitRelease.bundle');
+  throw new ConfigurationError(
+    'node-llama-cpp is not installed: it ships the llama.cpp source llama-server is built from (or set HARMONY_AGENTS_LLAMA_SERVER to a llama-server binary)',
+  );
 }
 
 async function sha256(file: string): Promise<string> {

@@ -32,6 +32,11 @@ export interface StartLlamaServerOptions {
    * @defaultValue {@link ensureLlamaServer}'s build of node-llama-cpp's llama.cpp source
    */
   readonly binary?: string;
+  /**
+   * The port, e.g. to restart a server where its clients expect it.
+   * @defaultValue a free port
+   */
+  readonly port?: number;
   /** More command-line arguments. @defaultValue none */
   readonly extraArguments?: readonly string[];
   /**
@@ -107,7 +112,7 @@ export async function startLlamaServer(options: StartLlamaServerOptions): Promis
   const contextSize = positiveInteger('contextSize', options.contextSize ?? 4096);
   const threads = positiveInteger('threads', options.threads ?? 1);
   const binary = options.binary ?? (await ensureLlamaServer());
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     '--model',
     options.model,
