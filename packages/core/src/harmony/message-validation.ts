@@ -41,6 +41,18 @@ function assertOptionalString(value: unknown, what: string): void {
   }
 }
 
+/** What a namespace or tool name must be: it is written into the `# Tools` section as code. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A name with a line break or a space would write free text (`## heading`) into the tools section. */
+function assertIdentifier(name: string, path: string): void {
+  if (!IDENTIFIER.test(name)) {
+    throw new HarmonyRenderError(
+      `${path} must be an identifier (ASCII letters, digits and _, not starting with a digit), got ${JSON.stringify(name)}`,
+    );
+  }
+}
+
 function assertToolsMap(tools: unknown, where: string): void {
   if (tools === undefined || tools === null) return;
   if (!isRecord(tools)) {
@@ -53,6 +65,7 @@ function assertToolsMap(tools: unknown, where: string): void {
     if (!isRecord(namespace) || typeof namespace.name !== 'string' || !Array.isArray(namespace.tools)) {
       throw new HarmonyRenderError(`${path} must be a namespace { name: string, tools: ToolDescription[] }`);
     }
+    assertIdentifier(namespace.name, `${path}.name`);
     assertOptionalString(namespace.description, `${path}.description`);
     for (const [index, tool] of namespace.tools.entries()) {
       if (!isRecord(tool) || typeof tool.name !== 'string' || typeof tool.description !== 'string') {
@@ -60,6 +73,7 @@ function assertToolsMap(tools: unknown, where: string): void {
           `${path}.tools[${index}] must be a tool { name: string, description: string }`,
         );
       }
+      assertIdentifier(tool.name, `${path}.tools[${index}].name`);
     }
   }
 }

@@ -349,6 +349,30 @@ describe('render: input validation', () => {
     expect(() => encoding.renderConversation(undefined as never)).toThrow(HarmonyRenderError);
   });
 
+  // Defect 13 (0.1): a namespace or tool name with a line break rendered as free text in the tools section.
+  it('rejects namespace and tool names that are not identifiers', () => {
+    const system = (name: string, toolName = 'search') =>
+      createMessage(
+        'system',
+        createSystemContent({ tools: [{ name, tools: [{ name: toolName, description: 'd' }] }] }),
+      );
+    expect(() => encoding.render(system('browser'))).not.toThrow();
+    expect(() => encoding.render(system('x\n## evil'))).toThrow(HarmonyRenderError);
+    expect(() => encoding.render(system('x\n## evil'))).toThrow(
+      'message.content[0].tools["x\\n## evil"].name must be an identifier',
+    );
+    expect(() => encoding.render(system('browser', 'open now'))).toThrow(
+      /tools\[0\]\.name must be an identifier/,
+    );
+    const developer = createMessage(
+      'developer',
+      createDeveloperContent({ functionTools: [{ name: 'get-weather', description: '' }] }),
+    );
+    expect(() => encoding.render(developer)).toThrow(
+      /tools\[0\]\.name must be an identifier .*, got "get-weather"/,
+    );
+  });
+
   it('rejects a message that is not an object', () => {
     expect(() => encoding.renderConversation([null as never])).toThrow(
       'messages[0] must be a Message object, got null',

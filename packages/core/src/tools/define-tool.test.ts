@@ -364,6 +364,27 @@ describe('validateToolSet', () => {
     );
   });
 
+  // Defect 13 (0.1): a namespace name is written into the system message as `## <name>`: a line break
+  // in it wrote free text (a heading of the attacker's choice) into the tools section.
+  it('refuses a built-in namespace or namespace tool whose name is not an identifier', () => {
+    for (const name of ['x\n## evil', 'x y', '', '1x', 'a-b', 'a.b', '<|end|>', 'é']) {
+      expect(() => validateToolSet([builtin(name)])).toThrow(ToolDefinitionError);
+      expect(() => validateToolSet([builtin(name)])).toThrow(/Invalid built-in tool namespace/);
+    }
+    const withTool = (toolName: unknown): Tool => {
+      const tool = builtin('browser') as { namespace: object };
+      return {
+        ...tool,
+        namespace: { ...tool.namespace, tools: [{ name: toolName, description: '' }] },
+      } as Tool;
+    };
+    expect(() => validateToolSet([withTool('search')])).not.toThrow();
+    expect(() => validateToolSet([withTool('search\n## evil')])).toThrow(
+      /Invalid tool name "search\\n## evil" in the built-in "browser" namespace/,
+    );
+    expect(() => validateToolSet([withTool(42)])).toThrow(ToolDefinitionError);
+  });
+
   it('refuses a built-in namespace called functions, and entries that are not tools', () => {
     expect(() => validateToolSet([builtin('functions')])).toThrow(/other than "functions"/);
     expect(() => validateToolSet([{ kind: 'function', name: 'x' } as unknown as Tool])).toThrow(

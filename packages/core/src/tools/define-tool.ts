@@ -295,10 +295,29 @@ export function validateToolSet(tools: readonly Tool[]): void {
       functionNames.add(tool.name);
     } else if (isRecord(tool) && tool.kind === 'builtin' && isRecord(tool.namespace)) {
       const namespace = tool.namespace.name;
-      if (typeof namespace !== 'string' || namespace === '' || namespace === FUNCTIONS_NAMESPACE) {
+      if (
+        typeof namespace !== 'string' ||
+        !TOOL_NAME_PATTERN.test(namespace) ||
+        namespace === FUNCTIONS_NAMESPACE
+      ) {
         throw new ToolDefinitionError(
-          `Invalid built-in tool namespace ${JSON.stringify(namespace)}: it must be a non-empty name other than "${FUNCTIONS_NAMESPACE}"`,
+          `Invalid built-in tool namespace ${JSON.stringify(namespace) ?? String(namespace)}: it must be an identifier (ASCII letters, digits and _, not starting with a digit) other than "${FUNCTIONS_NAMESPACE}"`,
         );
+      }
+      const namespaceTools: unknown = tool.namespace.tools;
+      if (!Array.isArray(namespaceTools)) {
+        throw new ToolDefinitionError(`Built-in tool namespace "${namespace}": tools must be an array`, {
+          toolName: namespace,
+        });
+      }
+      for (const namespaceTool of namespaceTools as unknown[]) {
+        const name = isRecord(namespaceTool) ? namespaceTool.name : undefined;
+        if (typeof name !== 'string' || !TOOL_NAME_PATTERN.test(name)) {
+          throw new ToolDefinitionError(
+            `Invalid tool name ${JSON.stringify(name) ?? String(name)} in the built-in "${namespace}" namespace: use ASCII letters, digits and _, not starting with a digit`,
+            { toolName: namespace },
+          );
+        }
       }
       if (namespaces.has(namespace)) {
         throw new ToolDefinitionError(`Duplicate built-in tool namespace "${namespace}"`, {
