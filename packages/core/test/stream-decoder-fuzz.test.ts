@@ -55,9 +55,8 @@ const PIECES: readonly (readonly number[])[] = [
   [31446],
   [244],
   [99999999],
-  [-1],
   [201089],
-  [1.5],
+  [4_294_967_295],
 ];
 const REALISTIC = encode(
   '<|channel|>analysis<|message|>Need weather for Paris.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{"city": "Paris"}<|call|>',

@@ -13,6 +13,7 @@ import {
   renderMessage,
 } from './render.js';
 import { ASSISTANT_ACTION_STOP_TOKENS, PARSER_STOP_TOKENS } from './special-tokens.js';
+import { assertTokenId } from './token-id.js';
 import { type EncodeOptions, loadO200kHarmonyTokenizer, type O200kHarmonyTokenizer } from './tokenizer.js';
 import type { Message, ParseOptions, RenderConversationConfig, RenderOptions, Role } from './types.js';
 
@@ -24,21 +25,14 @@ function assertText(text: unknown): asserts text is string {
     throw new TokenizerError(`text to encode must be a string, got ${describeValue(text)}`);
 }
 
-/** Copies token ids into a plain array, checking that each one is an integer. */
+/** Copies token ids into a plain array, checking that each one is a token id (see `token-id.ts`). */
 function toTokenArray(tokens: Iterable<number>): number[] {
   if (tokens === null || typeof (tokens as Partial<Iterable<number>>)?.[Symbol.iterator] !== 'function') {
     throw new TokenizerError(`tokens must be an iterable of token ids, got ${describeValue(tokens)}`);
   }
   const out: number[] = [];
   for (const token of tokens) {
-    if (!Number.isInteger(token) || token < 0) {
-      throw new TokenizerError(
-        `Invalid token id: ${describeValue(token)} (expected a non-negative integer)`,
-        {
-          ...(typeof token === 'number' ? { token } : {}),
-        },
-      );
-    }
+    assertTokenId(token);
     out.push(token);
   }
   return out;

@@ -218,7 +218,7 @@ describe('UTF-8 buffering', () => {
   });
 
   it('turns an unknown id and everything after it into one U+FFFD at the end of the message', () => {
-    for (const unknown of [99999999, -1, 1.5, 201089]) {
+    for (const unknown of [99999999, 201089, 4_294_967_295]) {
       const parser = new StreamableParser(encoding);
       for (const token of [...prefix, ...encode('a'), unknown, ...encode('b c')]) {
         parser.process(token);

@@ -13,6 +13,7 @@ import {
   rustDebugString,
 } from './message-header.js';
 import { HARMONY_TOKENS } from './special-tokens.js';
+import { assertTokenId } from './token-id.js';
 import type { O200kHarmonyTokenizer } from './tokenizer.js';
 import type { Message, ParseOptions, Role } from './types.js';
 import { describeUtf8Problem, findUtf8Problem } from './utf8.js';
@@ -184,8 +185,12 @@ export class StreamableParser {
    * header: Some("...")`, `Unknown role: <word>`, `message header did not contain a role`,
    * `channel marker present but no channel value found in header`, or (non-strict recovery)
    * `Could not decode tokens: ...`.
+   * @throws {@link TokenizerError} `Invalid token id: ...` when `token` is not an integer from 0 to
+   *   4294967295; the parser is unchanged. An id outside the vocabulary is read as openai-harmony
+   *   reads it (U+FFFD in content, `could not decode header` in a header).
    */
   process(token: number): this {
+    assertTokenId(token);
     this.#tokens.push(token);
     this.#step(token);
     return this;
@@ -358,6 +363,7 @@ function withToken<T>(token: number, parse: () => T): T {
  * stop token may be included.
  * @throws {@link HarmonyParseError} as {@link StreamableParser.process} and {@link StreamableParser.processEos}.
  * @throws {@link ConfigurationError} when `role` is not a Harmony role.
+ * @throws {@link TokenizerError} when a value of `tokens` is not a token id (an integer from 0 to 4294967295).
  */
 export function parseMessagesFromCompletionTokens(
   encoding: HarmonyParserEncoding,

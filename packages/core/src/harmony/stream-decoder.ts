@@ -4,7 +4,7 @@
  * anything the model writes.
  */
 
-import { ConfigurationError, HarmonyParseError } from '../errors.js';
+import { ConfigurationError, HarmonyParseError, type TokenizerError } from '../errors.js';
 import { ContentAccumulator } from './content-accumulator.js';
 import {
   describeHeader,
@@ -20,6 +20,7 @@ import type {
   MessageOpening,
   StreamDecoderEvent,
 } from './stream-decoder-events.js';
+import { assertTokenId } from './token-id.js';
 import type { O200kHarmonyTokenizer } from './tokenizer.js';
 import { type HeaderRoles, readMessageHeader, recoverHeaderWithoutMessage } from './tolerant-header.js';
 import type { Role } from './types.js';
@@ -114,9 +115,13 @@ export class HarmonyStreamDecoder {
    * Consumes one sampled token.
    * @returns the events it caused (often none; one `content-delta` per content token that adds text).
    * @throws {@link ConfigurationError} when called after {@link HarmonyStreamDecoder.end}.
+   * @throws {@link TokenizerError} `Invalid token id: ...` when `token` is not an integer from 0 to
+   *   4294967295 (the decoder is unchanged). An id outside the vocabulary is model output: it gives a
+   *   `parse-error` and a message that is not `complete`.
    */
   push(token: number): readonly StreamDecoderEvent[] {
     if (this.#ended) throw new ConfigurationError('HarmonyStreamDecoder.push() called after end()');
+    assertTokenId(token);
     // Fast path: an ordinary content token.
     if (
       this.#phase === 'content' &&
@@ -137,10 +142,15 @@ export class HarmonyStreamDecoder {
   /**
    * Consumes several tokens; the same events as pushing them one by one.
    * @throws {@link ConfigurationError} when called after {@link HarmonyStreamDecoder.end}.
+   * @throws {@link TokenizerError} when one of `tokens` is not a token id; none is consumed then.
    */
   pushAll(tokens: Iterable<number>): readonly StreamDecoderEvent[] {
+    if (this.#ended) throw new ConfigurationError('HarmonyStreamDecoder.push() called after end()');
+    // Every id is checked before the first is consumed: a bad one leaves the decoder unchanged.
+    const ids = [...tokens];
+    for (const token of ids) assertTokenId(token);
     const events: StreamDecoderEvent[] = [];
-    for (const token of tokens) for (const event of this.push(token)) events.push(event);
+    for (const token of ids) for (const event of this.push(token)) events.push(event);
     return events;
   }
 
@@ -380,6 +390,14 @@ export class HarmonyStreamDecoder {
   #endMessage(terminator: number | null, recoveredText?: string): void {
     const header = this.#header!;
     const text = recoveredText ?? this.#content.finish();
+    if (recoveredText === undefined) {
+      const outside = this.#segment.find((token) => !this.#tokenizer.isValidToken(token));
+      if (outside !== undefined) {
+        this.#reportRecovered(
+          `Token ${outside} is outside the vocabulary: the content from it on is one U+FFFD`,
+        );
+      }
+    }
     this.#events.push({
       type: 'message-end',
       message: messageFromHeader(header, text),

@@ -100,8 +100,10 @@ describe('o200k_harmony tokenizer', () => {
 
   it('rejects invalid token ids with the reference text', () => {
     expect(() => tokenizer.decode([201089])).toThrow('Invalid token for decoding: 201089');
-    expect(() => tokenizer.decode([-1])).toThrow('Invalid token for decoding: -1');
-    expect(() => tokenizer.decode([1.5])).toThrow('Invalid token for decoding: 1.5');
+    expect(() => tokenizer.decode([-1])).toThrow(
+      'Invalid token id: -1 (expected an integer from 0 to 4294967295)',
+    );
+    expect(() => tokenizer.decode([1.5])).toThrow('Invalid token id: 1.5');
     expect(tokenizer.isValidToken(199997)).toBe(true);
     expect(tokenizer.isValidToken(201089)).toBe(false);
   });

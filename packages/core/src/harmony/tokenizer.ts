@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { TokenizerError } from '../errors.js';
 import { bytePairMerge, bytesKey } from './byte-pair-merge.js';
 import { FIRST_SPECIAL_TOKEN, SPECIAL_TOKEN_IDS, SPECIAL_TOKENS } from './special-tokens.js';
+import { assertTokenId } from './token-id.js';
 import { describeUtf8Problem, findUtf8Problem } from './utf8.js';
 
 /** The official sha256 of `o200k_base.tiktoken` (tiktoken's `openai_public.py`). */
@@ -150,10 +151,12 @@ export class O200kHarmonyTokenizer {
 
   /**
    * The bytes of one token (special tokens give their literal text).
-   * @throws {@link TokenizerError} `Invalid token for decoding: <id>`.
+   * @throws {@link TokenizerError} `Invalid token id: ...` for a value that is not an integer from 0 to
+   *   4294967295, `Invalid token for decoding: <id>` for an id outside the vocabulary.
    */
   tokenBytes(token: number): Uint8Array {
-    const bytes = Number.isInteger(token) ? this.#tokenBytes[token] : undefined;
+    assertTokenId(token);
+    const bytes = this.#tokenBytes[token];
     if (bytes !== undefined) return bytes;
     const special = SPECIAL_TOKENS.get(token);
     if (special !== undefined) return textEncoder.encode(special);
@@ -162,7 +165,8 @@ export class O200kHarmonyTokenizer {
 
   /**
    * Concatenates the bytes of the tokens.
-   * @throws {@link TokenizerError} `Invalid token for decoding: <id>`.
+   * @throws {@link TokenizerError} `Invalid token id: ...` for a value that is not an integer from 0 to
+   *   4294967295, `Invalid token for decoding: <id>` for an id outside the vocabulary.
    */
   decodeBytes(tokens: Iterable<number>): Uint8Array {
     const parts: Uint8Array[] = [];
@@ -191,7 +195,7 @@ export class O200kHarmonyTokenizer {
 
   /**
    * Decodes tokens to text, requiring valid UTF-8.
-   * @throws {@link TokenizerError} `Invalid token for decoding: <id>` or
+   * @throws {@link TokenizerError} `Invalid token id: ...`, `Invalid token for decoding: <id>` or
    * `Could not decode tokens: Invalid utf-8 sequence: <Rust's Utf8Error text>`, e.g.
    * `incomplete utf-8 byte sequence from index 5`.
    */

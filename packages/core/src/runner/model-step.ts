@@ -12,7 +12,10 @@ import type {
   FinishReason,
   SamplingOptions,
 } from '../backend.js';
+import { BackendError } from '../errors.js';
 import type { HarmonyEncoding } from '../harmony/encoding.js';
+import { describeValue } from '../harmony/message-validation.js';
+import { isTokenId } from '../harmony/token-id.js';
 import type { ConversationEntry } from './conversation.js';
 import { DecoderEventMapper, type RunEventSink } from './decoder-event-mapper.js';
 import type { ToolRouter } from './tool-executor.js';
@@ -113,6 +116,12 @@ export async function runModelStep(
       }
       for (const token of chunk.tokens) {
         if (maxTokens !== undefined && generated >= maxTokens) break;
+        if (!isTokenId(token)) {
+          throw new BackendError(
+            `The backend yielded ${describeValue(token)}, which is not a token id (an integer from 0 to 4294967295)`,
+            { kind: 'protocol_error' },
+          );
+        }
         generated++;
         mapper.push(token);
       }

@@ -40,7 +40,11 @@ export interface ScriptedStep {
 
 /** Options of {@link createScriptedBackend}. */
 export interface ScriptedBackendOptions {
-  /** The model steps, in order. A request past the last step fails with {@link ScriptMismatchError}. */
+  /**
+   * The model steps, in order: each request takes the next one, whichever run sent it (one queue per
+   * backend; create one backend per concurrent run). A request past the last step fails with
+   * {@link ScriptMismatchError}.
+   */
   readonly steps: readonly ScriptedStep[];
   /** Capabilities to declare. @defaultValue `{ promptCacheStatistics: true }` */
   readonly capabilities?: BackendCapabilities;
@@ -56,24 +60,29 @@ export interface ScriptedBackend extends Backend {
   assertComplete(): void;
 }
 
+/** Waits `ms`, or less if the signal aborts; its abort listener is removed either way. */
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    if (ms <= 0 || signal?.aborted === true) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
  * A test double that replays scripted completions, honouring stop tokens, `maxTokens` and aborts,
  * and reporting KV-cache statistics as a perfect prefix cache would (the common prefix with the
  * previous request's prompt plus what it generated counts as cached).
+ *
+ * One scripted backend is **one queue of steps** shared by everything that calls it: each request
+ * takes the next step, in the order requests arrive. Two runs started at the same time on one
+ * backend take steps in an order that depends on timing; give each concurrent run its own backend.
  *
  * @example
  * ```ts

@@ -376,7 +376,7 @@ describe('validateToolSet', () => {
       return {
         ...tool,
         namespace: { ...tool.namespace, tools: [{ name: toolName, description: '' }] },
-      } as Tool;
+      } as unknown as Tool;
     };
     expect(() => validateToolSet([withTool('search')])).not.toThrow();
     expect(() => validateToolSet([withTool('search\n## evil')])).toThrow(
