@@ -286,6 +286,59 @@ export class ToolTimeoutError extends ToolCallError {
 }
 
 /**
+ * A person denied a call of a tool that needs approval (`needsApproval`), in `agent.resume`. The model
+ * gets it as the call's result, with the reason when one was given, and goes on without the call.
+ */
+export class ToolCallDeniedError extends ToolCallError {
+  /** The class name, `ToolCallDeniedError`. */
+  override readonly name = 'ToolCallDeniedError';
+  readonly code = 'tool_call_denied';
+  readonly source = 'user';
+  /** The reason given with the denial, if any. */
+  readonly reason: string | undefined;
+  constructor(message: string, options: ToolCallErrorOptions & { reason?: string | undefined }) {
+    super(message, options);
+    this.reason = options.reason;
+  }
+}
+
+/** Why `agent.resume` refused its input: see {@link ResumeError}. */
+export type ResumeErrorReason =
+  | 'not_interrupted'
+  | 'unknown_call'
+  | 'already_decided'
+  | 'already_resumed'
+  | 'missing_decision'
+  | 'invalid_decision';
+
+/**
+ * `agent.resume(history, decisions)` was given something it cannot continue: a history that does not
+ * end with calls waiting for approval (`not_interrupted`), a decision for a call it does not hold
+ * (`unknown_call`) or that already has its result (`already_decided`, e.g. the same decisions given
+ * twice), an interrupted history this process already resumed (`already_resumed`), no decision for a
+ * call that needs one (`missing_decision`), or a decision that is not `{ approved: boolean, reason? }`
+ * (`invalid_decision`). Nothing has run when it is thrown.
+ */
+export class ResumeError extends HarmonyAgentsError {
+  /** The class name, `ResumeError`. */
+  override readonly name = 'ResumeError';
+  readonly code = 'invalid_resume';
+  readonly source = 'user';
+  /** What is wrong. */
+  readonly reason: ResumeErrorReason;
+  /** The call the problem is about, if one. */
+  readonly callId: string | undefined;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { reason: ResumeErrorReason; callId?: string | undefined },
+  ) {
+    super(message, options);
+    this.reason = options.reason;
+    this.callId = options.callId;
+  }
+}
+
+/**
  * A ready-made tool refused an input for safety or policy reasons (a path outside its root,
  * a URL outside the allowlist, a private address, a file too large, ...). Tools throw it from
  * `execute`; the runner reports it to the model like any tool failure.

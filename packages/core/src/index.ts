@@ -30,6 +30,7 @@ export type {
   HarmonyAgentsErrorOptions,
   ModelDownloadErrorReason,
   PageFetchErrorReason,
+  ResumeErrorReason,
   ToolCallErrorOptions,
 } from './errors.js';
 // Errors
@@ -48,10 +49,12 @@ export {
   OutputValidationError,
   PageFetchError,
   RepeatedToolCallError,
+  ResumeError,
   RunAbortedError,
   TokenBudgetExceededError,
   TokenizerError,
   ToolArgumentsError,
+  ToolCallDeniedError,
   ToolCallError,
   ToolDefinitionError,
   ToolExecutionError,
@@ -73,10 +76,11 @@ export type {
   ToolDescription,
   ToolNamespaceConfig,
 } from './harmony/types.js';
-export type { Agent, AgentOptions, RunOptions } from './runner/agent.js';
+export type { Agent, AgentOptions, ResumeOptions, RunOptions } from './runner/agent.js';
 export { createAgent } from './runner/agent.js';
 export type { AgentEventListener, RunResult } from './runner/agent-run.js';
 export { AgentRun } from './runner/agent-run.js';
+export type { ApprovalDecision, ApprovalDecisions, PendingApproval } from './runner/approvals.js';
 // History
 export type {
   ConversationEntry,
@@ -92,6 +96,7 @@ export type {
   AgentEventType,
   AnalysisDeltaEvent,
   AnalysisEvent,
+  ApprovalRequiredEvent,
   ErrorEvent,
   FinalDeltaEvent,
   FinalEvent,
@@ -129,6 +134,7 @@ export type {
   BuiltinToolCall,
   FunctionTool,
   Tool,
+  ToolApprovalPolicy,
   ToolContext,
   ValidationResult,
 } from './tools/types.js';

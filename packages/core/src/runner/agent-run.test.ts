@@ -10,7 +10,15 @@ function runEmitting(texts: readonly string[]): AgentRun {
   return startAgentRun('run_1', Conversation.empty(), async (run): Promise<RunResult> => {
     for (const text of texts) run.emit({ type: 'final', runId: run.runId, step: 1, text });
     run.emit({ type: 'run-end', runId: run.runId, status: 'completed', usage: EMPTY_USAGE });
-    return { finalText: '', history: run.history, newMessages: [], usage: EMPTY_USAGE, steps: 1 };
+    return {
+      status: 'completed',
+      pendingApprovals: [],
+      finalText: '',
+      history: run.history,
+      newMessages: [],
+      usage: EMPTY_USAGE,
+      steps: 1,
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Message } from '../harmony/types.js';
+import type { PendingApproval } from './approvals.js';
 import type { Conversation, ConversationEntry } from './conversation.js';
 import {
   type AgentEvent,
@@ -12,7 +13,14 @@ import { toRunError } from './run-error.js';
 
 /** What awaiting a run gives. */
 export interface RunResult {
-  /** The final answer (the `final` channel). Never contains chain of thought. */
+  /**
+   * `completed`: the model answered. `interrupted`: it called tools that need approval; the run stopped
+   * before running them (see {@link RunResult.pendingApprovals}) and `agent.resume` continues it.
+   */
+  readonly status: 'completed' | 'interrupted';
+  /** The calls waiting for a decision, when `status` is `interrupted`; empty otherwise. */
+  readonly pendingApprovals: readonly PendingApproval[];
+  /** The final answer (the `final` channel); empty for an interrupted run. Never contains chain of thought. */
   readonly finalText: string;
   /** The history given to the run, extended with this run's messages. Pass it to the next run. */
   readonly history: Conversation;
@@ -20,7 +28,7 @@ export interface RunResult {
   readonly newMessages: readonly Message[];
   /** Usage summed over the run's model steps. */
   readonly usage: Usage;
-  /** How many model steps the run made. */
+  /** How many model steps the run made (a resumed run counts its own). */
   readonly steps: number;
 }
 

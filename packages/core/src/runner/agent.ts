@@ -9,9 +9,11 @@ import { functionToolsNamespace } from '../tools/function-namespace.js';
 import type { BuiltinTool, FunctionTool, Tool } from '../tools/types.js';
 import { checkRunOptions, resolveAgentOptions, toUserMessage } from './agent-options.js';
 import { type AgentRun, startAgentRun } from './agent-run.js';
+import { type ApprovalDecisions, type PendingApproval, planResume, waitingCalls } from './approvals.js';
 import { Conversation } from './conversation.js';
 import type { ReasoningHistory } from './prompt-builder.js';
 import { executeRun, type ResolvedRunSettings } from './run-loop.js';
+import { parseToolArguments } from './tool-arguments.js';
 import type { ToolErrorBehavior, ToolErrorKind, ToolRouter } from './tool-executor.js';
 
 /** Options of {@link createAgent}. Unknown keys are refused (a `ConfigurationError`), so a typo never passes silently. */
@@ -88,7 +90,27 @@ export interface Agent {
    * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
   run(input: string | Message, options?: RunOptions): AgentRun;
+  /**
+   * Continues a run that stopped with status `'interrupted'` (tools that need approval): `history` is
+   * its `result.history` (or that conversation saved and loaded, in any process), `decisions` maps
+   * each waiting call's id to `{ approved: true }` or `{ approved: false, reason? }`. Approved calls
+   * run, denied ones go back to the model as the call's result with the reason, and the turn goes on
+   * with the same prompt prefix, guards (tool rounds, identical calls, token budget) counted from the
+   * turn so far. The new run may stop again for approvals.
+   * @throws `ResumeError` synchronously when the history has no waiting calls, a decision is missing,
+   * invalid or for a call that is not waiting (decisions applied twice), or this history object was
+   * already resumed; {@link ConfigurationError} for invalid options.
+   */
+  resume(history: Conversation, decisions: ApprovalDecisions, options?: ResumeOptions): AgentRun;
+  /**
+   * The calls an interrupted history waits on (empty if none), read from the history alone: what to
+   * show a person after `Conversation.load` in another process, before {@link Agent.resume}.
+   */
+  pendingApprovals(history: Conversation): PendingApproval[];
 }
+
+/** Options of {@link Agent.resume}: those of a run, without the history (given as an argument). */
+export type ResumeOptions = Omit<RunOptions, 'history'>;
 
 function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -120,8 +142,72 @@ export function createAgent(options: AgentOptions): Agent {
   const encoding = loadHarmonyEncoding();
   const functionList = [...functions.values()];
 
+  const resolveSettings = (runOptions: ResumeOptions): ResolvedRunSettings => ({
+    backend,
+    encoding,
+    router,
+    header: {
+      modelIdentity: resolved.modelIdentity,
+      knowledgeCutoff: resolved.knowledgeCutoff,
+      currentDate: typeof currentDate === 'function' ? formatDate(currentDate()) : currentDate,
+      reasoningEffort: runOptions.reasoningEffort ?? resolved.reasoningEffort,
+      validChannels: DEFAULT_VALID_CHANNELS,
+      instructions: resolved.instructions,
+      builtinNamespaces: [...builtins.values()].map((tool) => tool.namespace),
+      functionNamespace: functionList.length === 0 ? null : functionToolsNamespace(functionList),
+      responseFormat: null,
+    },
+    reasoningHistory: resolved.reasoningHistory,
+    maxToolRounds: resolved.maxToolRounds,
+    maxTokens: runOptions.maxTokens ?? resolved.maxTokens,
+    sampling: resolved.sampling,
+    executor: {
+      defaultTimeoutMs: resolved.toolTimeoutMs,
+      maxIdenticalToolCalls: resolved.maxIdenticalToolCalls,
+      onToolError: resolved.onToolError,
+    },
+    onParseError: resolved.onParseError,
+    constrainToolArguments:
+      resolved.constrainToolArguments && backend.capabilities?.constrainedToolArguments === true,
+    generateCallId: () => resolved.generateId('call'),
+    signal: runOptions.signal,
+  });
+
   return {
     encoding,
+    resume(history, decisions, runOptions = {}) {
+      checkRunOptions(runOptions);
+      if (!(history instanceof Conversation)) {
+        throw new ConfigurationError(
+          `resume needs the interrupted run's history (a Conversation), got ${describeValue(history)}` +
+            ' (load a saved conversation with Conversation.load or Conversation.fromJSON)',
+          { option: 'history' },
+        );
+      }
+      const plan = planResume(history, decisions);
+      const settings = resolveSettings(runOptions);
+      // A copy: if this run stops before it answers the calls (an abort), its history can be resumed.
+      const base = history.concat([]);
+      return startAgentRun(resolved.generateId('run'), base, (run) =>
+        executeRun(run, settings, base, { resume: plan }),
+      );
+    },
+    pendingApprovals(history) {
+      if (!(history instanceof Conversation)) {
+        throw new ConfigurationError(`pendingApprovals needs a Conversation, got ${describeValue(history)}`, {
+          option: 'history',
+        });
+      }
+      return waitingCalls(history).map(({ message, callId }) => {
+        const recipient = message.recipient!;
+        const toolName = recipient.replace(/^functions\./, '');
+        const raw = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+        const parsed = parseToolArguments(raw);
+        const validated = parsed.ok ? functions.get(toolName)?.validate(parsed.value) : undefined;
+        const args = validated?.success === true ? validated.value : parsed.ok ? parsed.value : raw;
+        return { callId: callId!, toolName, recipient, arguments: args };
+      });
+    },
     run(input, runOptions = {}) {
       checkRunOptions(runOptions);
       const message = toUserMessage(input);
@@ -139,38 +225,9 @@ export function createAgent(options: AgentOptions): Agent {
           : given instanceof Conversation
             ? given
             : Conversation.fromMessages(given);
-      const settings: ResolvedRunSettings = {
-        backend,
-        encoding,
-        router,
-        header: {
-          modelIdentity: resolved.modelIdentity,
-          knowledgeCutoff: resolved.knowledgeCutoff,
-          currentDate: typeof currentDate === 'function' ? formatDate(currentDate()) : currentDate,
-          reasoningEffort: runOptions.reasoningEffort ?? resolved.reasoningEffort,
-          validChannels: DEFAULT_VALID_CHANNELS,
-          instructions: resolved.instructions,
-          builtinNamespaces: [...builtins.values()].map((tool) => tool.namespace),
-          functionNamespace: functionList.length === 0 ? null : functionToolsNamespace(functionList),
-          responseFormat: null,
-        },
-        reasoningHistory: resolved.reasoningHistory,
-        maxToolRounds: resolved.maxToolRounds,
-        maxTokens: runOptions.maxTokens ?? resolved.maxTokens,
-        sampling: resolved.sampling,
-        executor: {
-          defaultTimeoutMs: resolved.toolTimeoutMs,
-          maxIdenticalToolCalls: resolved.maxIdenticalToolCalls,
-          onToolError: resolved.onToolError,
-        },
-        onParseError: resolved.onParseError,
-        constrainToolArguments:
-          resolved.constrainToolArguments && backend.capabilities?.constrainedToolArguments === true,
-        generateCallId: () => resolved.generateId('call'),
-        signal: runOptions.signal,
-      };
+      const settings = resolveSettings(runOptions);
       return startAgentRun(resolved.generateId('run'), history, (run) =>
-        executeRun(run, settings, history, message),
+        executeRun(run, settings, history, { input: message }),
       );
     },
   };

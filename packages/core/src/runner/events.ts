@@ -1,6 +1,7 @@
 import type { BackendUsage, FinishReason } from '../backend.js';
 import type { HarmonyAgentsError, HarmonyParseError, ToolCallError } from '../errors.js';
 import type { Message } from '../harmony/types.js';
+import type { PendingApproval } from './approvals.js';
 
 /** Token counts of one model step or of a whole run. */
 export interface Usage {
@@ -28,8 +29,10 @@ interface EventBase {
 export interface RunStartEvent extends EventBase {
   /** Discriminant: `run-start`. */
   readonly type: 'run-start';
-  /** The new user message. */
+  /** The new user message (for a resumed run, the user message of the turn it continues). */
   readonly input: Message;
+  /** `true` for a run started by `agent.resume`, which continues a turn instead of starting one. */
+  readonly resumed: boolean;
 }
 
 /** One model step (one generation by the backend) started. */
@@ -221,14 +224,27 @@ export interface ListenerErrorEvent extends EventBase {
 }
 
 /**
+ * The model called tools that need a person's approval: the run stops before executing any call of
+ * this step and resolves with status `'interrupted'`. Continue with `agent.resume(history, decisions)`.
+ */
+export interface ApprovalRequiredEvent extends EventBase {
+  /** Discriminant: `approval-required`. */
+  readonly type: 'approval-required';
+  /** 1-based index of the model step that made the calls. */
+  readonly step: number;
+  /** The calls waiting for a decision, in the order the model made them. */
+  readonly approvals: readonly PendingApproval[];
+}
+
+/**
  * The run ended (successfully or not). Always the last event, except for the `listener-error` of an
  * async listener whose promise rejects after the run ended.
  */
 export interface RunEndEvent extends EventBase {
   /** Discriminant: `run-end`. */
   readonly type: 'run-end';
-  /** How the run ended. */
-  readonly status: 'completed' | 'aborted' | 'failed';
+  /** How the run ended; `interrupted`: it waits for approvals (see `approval-required`). */
+  readonly status: 'completed' | 'interrupted' | 'aborted' | 'failed';
   /** Usage summed over the run's model steps. */
   readonly usage: Usage;
 }
@@ -252,6 +268,7 @@ export type AgentEvent =
   | AbortEvent
   | ErrorEvent
   | ListenerErrorEvent
+  | ApprovalRequiredEvent
   | RunEndEvent;
 
 /** The type names of {@link AgentEvent}. */

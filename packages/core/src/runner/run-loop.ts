@@ -4,9 +4,11 @@ import {
   MaxToolRoundsExceededError,
   RunAbortedError,
   TokenBudgetExceededError,
+  ToolCallDeniedError,
 } from '../errors.js';
 import type { Message } from '../harmony/types.js';
 import type { RunController, RunResult } from './agent-run.js';
+import { denialText, type PendingApproval, type ResumePlan } from './approvals.js';
 import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
 import { reportParseError, textOf } from './decoder-event-mapper.js';
 import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
@@ -38,9 +40,19 @@ interface RunState {
   readonly executor: ToolExecutor;
   /** Usage summed over the model steps so far. */
   usage: Usage;
-  /** The number of model steps so far. */
+  /** The number of model steps so far (for a resumed run, the steps of the turn before it). */
   step: number;
+  /** Tokens the turn generated before this run (a resumed run's budget counts them). */
+  readonly priorGeneratedTokens: number;
 }
+
+/** How a run starts: with a new user message, or by resuming calls that waited for approval. */
+export type RunStart = { readonly input: Message } | { readonly resume: ResumePlan };
+
+/** How the steps ended: an answer, or calls waiting for approval. */
+type StepsOutcome =
+  | { readonly finalText: string }
+  | { readonly pendingApprovals: readonly PendingApproval[] };
 
 /**
  * The run loop: commit the user message, then alternate model steps and tool steps until the model
@@ -51,9 +63,11 @@ export async function executeRun(
   run: RunController,
   settings: ResolvedRunSettings,
   history: Conversation,
-  input: Message,
+  start: RunStart,
 ): Promise<RunResult> {
   const { runId } = run;
+  const resume = 'resume' in start ? start.resume : undefined;
+  const turn = resume === undefined ? [] : currentTurnEntries(history.entries);
   const state: RunState = {
     run,
     settings,
@@ -61,21 +75,30 @@ export async function executeRun(
     history,
     executor: new ToolExecutor(settings.router, settings.executor),
     usage: EMPTY_USAGE,
-    step: 0,
+    // The guards carry across a pause: steps and generated tokens of the turn so far count.
+    step: countToolRounds(turn),
+    priorGeneratedTokens: turn.reduce(
+      (sum, entry) => sum + (entry.message.role === 'assistant' ? (entry.tokens?.length ?? 0) : 0),
+      0,
+    ),
   };
-  run.emit({ type: 'run-start', runId, input });
-  let finalText: string;
+  const stepsBefore = state.step;
+  const input = resume === undefined ? (start as { input: Message }).input : resume.input;
+  run.emit({ type: 'run-start', runId, input, resumed: resume !== undefined });
+  let outcome: StepsOutcome;
   try {
-    const userEntry: ConversationEntry = { message: compactMessage(input) };
+    const userEntry: ConversationEntry | undefined =
+      resume === undefined ? { message: compactMessage(input) } : undefined;
     // Rendering the history may fail (a message that cannot be rendered); then nothing is committed.
     const prompt = new RunPrompt(
       settings.encoding,
       settings.header,
-      [...history.entries, userEntry],
+      userEntry === undefined ? history.entries : [...history.entries, userEntry],
       settings.reasoningHistory,
     );
-    run.commit([userEntry]);
-    finalText = await runSteps(state, prompt);
+    if (userEntry !== undefined) run.commit([userEntry]);
+    if (resume !== undefined) await resumeCalls(state, prompt, resume);
+    outcome = await runSteps(state, prompt);
   } catch (caught) {
     const error = toRunError(caught);
     closeUnansweredCalls(run);
@@ -88,23 +111,30 @@ export async function executeRun(
     }
     throw error;
   }
-  run.emit({ type: 'run-end', runId, status: 'completed', usage: state.usage });
+  const pendingApprovals = 'pendingApprovals' in outcome ? outcome.pendingApprovals : [];
+  const status = pendingApprovals.length > 0 ? 'interrupted' : 'completed';
+  run.emit({ type: 'run-end', runId, status, usage: state.usage });
   return {
-    finalText,
+    status,
+    pendingApprovals,
+    finalText: 'finalText' in outcome ? outcome.finalText : '',
     history: run.history,
     newMessages: run.newEntries.map((entry) => entry.message),
     usage: state.usage,
-    steps: state.step,
+    steps: state.step - stepsBefore,
   };
 }
 
-/** Model steps, each followed by a tool step when it made calls, until one gives the answer. */
-async function runSteps(state: RunState, prompt: RunPrompt): Promise<string> {
+/**
+ * Model steps, each followed by a tool step when it made calls, until one gives the answer, or makes
+ * calls that need approval: the calls that need none run, and the run stops before the others.
+ */
+async function runSteps(state: RunState, prompt: RunPrompt): Promise<StepsOutcome> {
   for (;;) {
     throwIfAborted(state.signal);
     const generation = await modelStep(state, prompt);
     const calls = generation.entries.filter((entry) => isToolCall(entry.message));
-    if (calls.length === 0) return finalAnswer(state, generation.entries);
+    if (calls.length === 0) return { finalText: finalAnswer(state, generation.entries) };
     const turn = currentTurnEntries(state.history.entries, state.run.newEntries);
     if (countToolRounds(turn) > state.settings.maxToolRounds) {
       throw new MaxToolRoundsExceededError(
@@ -112,19 +142,120 @@ async function runSteps(state: RunState, prompt: RunPrompt): Promise<string> {
         { maxToolRounds: state.settings.maxToolRounds },
       );
     }
-    const { run } = state;
-    await runToolStep(
-      {
-        runId: run.runId,
-        emit: (event) => run.emit(event),
-        commitResult: (entry) => {
-          run.commit([entry]);
-          prompt.append([entry]);
-        },
-      },
-      state.executor,
-      { step: state.step, calls, turn, signal: state.signal },
+    const pendingApprovals = await approvalsNeeded(state, calls);
+    const waiting = new Set(pendingApprovals.map((approval) => approval.callId));
+    await toolStep(
+      state,
+      prompt,
+      calls.filter((entry) => !waiting.has(entry.callId!)),
     );
+    if (pendingApprovals.length > 0) {
+      state.run.emit({
+        type: 'approval-required',
+        runId: state.run.runId,
+        step: state.step,
+        approvals: pendingApprovals,
+      });
+      return { pendingApprovals };
+    }
+  }
+}
+
+/** Runs calls of the current step through the tool step, committing each result. */
+async function toolStep(
+  state: RunState,
+  prompt: RunPrompt,
+  calls: readonly ConversationEntry[],
+): Promise<void> {
+  if (calls.length === 0) return;
+  const { run } = state;
+  await runToolStep(
+    {
+      runId: run.runId,
+      emit: (event) => run.emit(event),
+      commitResult: (entry) => {
+        run.commit([entry]);
+        prompt.append([entry]);
+      },
+    },
+    state.executor,
+    {
+      step: state.step,
+      calls,
+      turn: currentTurnEntries(state.history.entries, run.newEntries),
+      signal: state.signal,
+    },
+  );
+}
+
+/** The calls of a step that need a person's approval, in order. */
+async function approvalsNeeded(
+  state: RunState,
+  calls: readonly ConversationEntry[],
+): Promise<PendingApproval[]> {
+  const pending: PendingApproval[] = [];
+  for (const entry of calls) {
+    const recipient = entry.message.recipient!;
+    const request = await state.executor.approvalRequest(
+      {
+        callId: entry.callId!,
+        step: state.step,
+        recipient,
+        channel: entry.message.channel ?? null,
+        contentType: entry.message.contentType ?? null,
+        rawArguments: textOf(entry.message),
+      },
+      state.signal,
+    );
+    if (request !== null) pending.push({ callId: entry.callId!, recipient, ...request });
+  }
+  return pending;
+}
+
+/**
+ * The start of a resumed run: approved calls run, denied ones get the denial as their result (a
+ * `tool-call` then a `tool-error` event with a {@link ToolCallDeniedError}), in the order they were made.
+ */
+async function resumeCalls(state: RunState, prompt: RunPrompt, plan: ResumePlan): Promise<void> {
+  const { run } = state;
+  for (const { entry, decision } of plan.calls) {
+    throwIfAborted(state.signal);
+    if (decision.approved) {
+      await toolStep(state, prompt, [entry]);
+      continue;
+    }
+    const recipient = entry.message.recipient!;
+    const toolName = recipient.replace(/^functions\./, '');
+    const rawArguments = textOf(entry.message);
+    const callId = entry.callId!;
+    const output = denialText(toolName, decision.reason);
+    const common = { runId: run.runId, step: state.step, callId, recipient };
+    let args: unknown = rawArguments;
+    try {
+      args = JSON.parse(rawArguments);
+    } catch {
+      // Shown as written.
+    }
+    run.emit({
+      type: 'tool-call',
+      ...common,
+      toolName,
+      arguments: args,
+      rawArguments,
+      channel: entry.message.channel ?? null,
+    });
+    const error = new ToolCallDeniedError(output.replace(/^Error: /, ''), {
+      recipient,
+      callId,
+      reason: decision.reason,
+    });
+    run.emit({ type: 'tool-error', ...common, error, output });
+    const result: ConversationEntry = {
+      message: toolResultMessage({ recipient, channel: entry.message.channel ?? null }, output),
+      callId,
+    };
+    run.commit([result]);
+    prompt.append([result]);
   }
 }
 
@@ -134,7 +265,9 @@ async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepR
   const { runId } = run;
   const step = ++state.step;
   const remaining =
-    settings.maxTokens === undefined ? undefined : settings.maxTokens - state.usage.generatedTokens;
+    settings.maxTokens === undefined
+      ? undefined
+      : settings.maxTokens - state.priorGeneratedTokens - state.usage.generatedTokens;
   if (remaining !== undefined && remaining <= 0) {
     throw new TokenBudgetExceededError(`The run used its budget of ${settings.maxTokens} generated tokens`, {
       maxTokens: settings.maxTokens!,

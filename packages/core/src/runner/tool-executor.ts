@@ -286,6 +286,39 @@ export class ToolExecutor {
     }
   }
 
+  /**
+   * Whether a call needs a person's approval before it runs: a function tool whose `needsApproval` is
+   * true, or a function that returns true for the call's validated arguments (or throws: approval is
+   * the safe side). Unknown tools, built-in tools and invalid arguments need none: they run or fail as
+   * usual. Returns the tool's name and validated arguments, or null.
+   */
+  async approvalRequest(
+    call: PendingToolCall,
+    signal: AbortSignal,
+  ): Promise<{ readonly toolName: string; readonly arguments: unknown } | null> {
+    const target = route(this.#router, call.recipient);
+    if (target?.kind !== 'function') return null;
+    const policy = target.tool.needsApproval;
+    if (policy === undefined || policy === false) return null;
+    const parsed = parseToolArguments(call.rawArguments);
+    const validated = parsed.ok ? target.tool.validate(parsed.value) : null;
+    if (validated === null || !validated.success) return null;
+    const request = { toolName: target.name, arguments: validated.value };
+    if (policy === true) return request;
+    const context: ToolContext = {
+      signal,
+      callId: call.callId,
+      step: call.step,
+      recipient: call.recipient,
+      channel: call.channel ?? undefined,
+    };
+    try {
+      return (await policy(validated.value, context)) === false ? null : request;
+    } catch {
+      return request;
+    }
+  }
+
   /** The identity of an earlier call, as {@link callKey} gives it for a call that validated. */
   #keyOf(entry: ConversationEntry): string | null {
     let key = this.#keys.get(entry);

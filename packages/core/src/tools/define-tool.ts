@@ -11,7 +11,7 @@ import type { JsonValue } from '../harmony/types.js';
 import { isRecord, type JsonSchemaObject } from './json-values.js';
 import { normalizeJsonSchemaForHarmony } from './normalize-schema.js';
 import { toStandardJsonSchema } from './standard-json-schema.js';
-import type { FunctionTool, Tool, ToolContext, ValidationResult } from './types.js';
+import type { FunctionTool, Tool, ToolApprovalPolicy, ToolContext, ValidationResult } from './types.js';
 import { validateJsonSchema } from './validate-json-schema.js';
 import { formatZodIssues, isZod3Schema, isZod4Schema, zodParametersToJsonSchema } from './zod-parameters.js';
 import { validateWithZod3, type Zod3ToolParameters, zod3ParametersToJsonSchema } from './zod3-parameters.js';
@@ -54,6 +54,13 @@ export interface ToolDefinitionFields<TArgs, TResult> {
    * @defaultValue the agent's tool timeout
    */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Whether a call needs a person's approval before it runs: `true`, or a function of the validated
+   * arguments and the call's context. When the model makes such a call, the run stops before executing
+   * it with status `'interrupted'`; continue it with `agent.resume(history, decisions)`.
+   * @defaultValue false
+   */
+  readonly needsApproval?: ToolApprovalPolicy<TArgs> | undefined;
 }
 
 /** A tool definition whose parameters are a zod 4 object schema; `execute` receives `z.output<schema>`. */
@@ -141,7 +148,7 @@ export function defineTool(
   if (!isRecord(definition)) {
     throw new ToolDefinitionError('defineTool expects a definition object');
   }
-  const { name, description, execute, timeoutMs, parameters } = definition;
+  const { name, description, execute, timeoutMs, parameters, needsApproval } = definition;
   checkToolName(name);
   if (typeof description !== 'string') {
     throw new ToolDefinitionError(`Tool "${name}": description must be a string`, { toolName: name });
@@ -158,6 +165,15 @@ export function defineTool(
       { toolName: name },
     );
   }
+  if (
+    needsApproval !== undefined &&
+    typeof needsApproval !== 'boolean' &&
+    typeof needsApproval !== 'function'
+  ) {
+    throw new ToolDefinitionError(`Tool "${name}": needsApproval must be a boolean or a function`, {
+      toolName: name,
+    });
+  }
   const { schema, validate } = prepareParameters(name, parameters);
   return Object.freeze({
     kind: 'function',
@@ -166,6 +182,7 @@ export function defineTool(
     parameters: schema,
     jsonSchema: toStandardJsonSchema(schema),
     timeoutMs,
+    needsApproval: needsApproval as FunctionTool<unknown, unknown>['needsApproval'],
     validate,
     execute: execute as FunctionTool<unknown, unknown>['execute'],
   });

@@ -18,6 +18,14 @@ export interface ToolContext {
   readonly channel: string | undefined;
 }
 
+/**
+ * When a tool's calls need a person's approval: always (`true`), never (`false`), or per call, from its
+ * validated arguments and context (a function that throws counts as "needs approval").
+ */
+export type ToolApprovalPolicy<TArgs = unknown> =
+  | boolean
+  | ((args: TArgs, context: ToolContext) => boolean | Promise<boolean>);
+
 /** The outcome of validating arguments: the typed value, or human-readable issues. */
 export type ValidationResult<T> =
   | {
@@ -54,6 +62,11 @@ export interface FunctionTool<TArgs = unknown, TResult = unknown> {
   readonly jsonSchema?: JsonValue;
   /** Per-tool timeout in milliseconds; undefined uses the agent's default. */
   readonly timeoutMs: number | undefined;
+  /**
+   * Whether a call must be approved by a person before it runs (see `agent.resume`); a function
+   * decides per call from the validated arguments. Undefined: never.
+   */
+  readonly needsApproval?: ToolApprovalPolicy<TArgs> | undefined;
   /** Validates parsed JSON arguments against the tool's schema. */
   validate(args: unknown): ValidationResult<TArgs>;
   /** Runs the tool. The result is sent to the model (strings as is, anything else as JSON). */
