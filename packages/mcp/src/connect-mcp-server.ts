@@ -2,7 +2,7 @@
  * `connectMcpServer`: the tools of an MCP server as harmony-agents function tools.
  */
 
-import { ConfigurationError, type FunctionTool } from '@harmony-agents/core';
+import { ConfigurationError, type FunctionTool, type ToolContext } from '@harmony-agents/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerError } from './mcp-server-error.js';
@@ -47,6 +47,13 @@ export interface McpServerOptions {
    * @defaultValue the agent's tool timeout
    */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Which calls need a person's approval before they run (see `agent.resume`): all of this server's
+   * tools (`true`), the tools named in a list (names on the server, e.g. `['write_file']`), or a
+   * function of the tool and the call's arguments (e.g. `(tool) => tool.annotations?.readOnlyHint !== true`).
+   * @defaultValue false
+   */
+  readonly needsApproval?: McpApprovalPolicy | undefined;
   /** Aborts connecting (the handshake and the first tool list). */
   readonly signal?: AbortSignal | undefined;
   /** Called with the new list after the server announced a change (`notifications/tools/list_changed`) and it was fetched. */
@@ -56,6 +63,12 @@ export interface McpServerOptions {
   /** Receives what a stdio server writes to stderr (otherwise only its last lines are kept, for errors). */
   readonly onStderr?: ((text: string) => void) | undefined;
 }
+
+/** Which MCP calls need approval: see {@link McpServerOptions.needsApproval}. */
+export type McpApprovalPolicy =
+  | boolean
+  | readonly string[]
+  | ((tool: McpToolInfo, args: unknown, context: ToolContext) => boolean | Promise<boolean>);
 
 /** Options of {@link connectMcpServer}: a stdio or HTTP server, and the common options. */
 export type ConnectMcpServerOptions = (McpStdioServerOptions | McpHttpServerOptions) & McpServerOptions;
@@ -108,6 +121,17 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   }
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new ConfigurationError('connectMcpServer: name must be a non-empty string');
+  }
+  const approval = options.needsApproval;
+  if (
+    approval !== undefined &&
+    typeof approval !== 'boolean' &&
+    typeof approval !== 'function' &&
+    !(Array.isArray(approval) && approval.every((name) => typeof name === 'string'))
+  ) {
+    throw new ConfigurationError(
+      'connectMcpServer: needsApproval must be a boolean, a list of tool names or a function',
+    );
   }
   const opened = createMcpTransport(options, options.onStderr);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
@@ -205,6 +229,7 @@ class Connection implements McpServerConnection {
       serverName: this.#name,
       prefix: this.#options.prefixToolNames === true ? this.#name : undefined,
       timeoutMs: this.#options.timeoutMs,
+      needsApproval: this.#options.needsApproval,
       call: (mcpName, args, signal) => this.#call(mcpName, args, signal),
     });
     return this.#tools;

@@ -3,7 +3,12 @@
  * @module \@harmony-agents/mcp
  */
 
-export type { ConnectMcpServerOptions, McpServerConnection, McpServerOptions } from './connect-mcp-server.js';
+export type {
+  ConnectMcpServerOptions,
+  McpApprovalPolicy,
+  McpServerConnection,
+  McpServerOptions,
+} from './connect-mcp-server.js';
 export { connectMcpServer } from './connect-mcp-server.js';
 export type { McpCallResult } from './mcp-call-result.js';
 export { contentToText } from './mcp-call-result.js';

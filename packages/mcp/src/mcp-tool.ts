@@ -2,7 +2,13 @@
  * One MCP tool as a function tool.
  */
 
-import { defineTool, type FunctionTool, ToolDefinitionError } from '@harmony-agents/core';
+import {
+  defineTool,
+  type FunctionTool,
+  type ToolApprovalPolicy,
+  ToolDefinitionError,
+} from '@harmony-agents/core';
+import type { McpApprovalPolicy } from './connect-mcp-server.js';
 import { type McpCallResult, mcpCallOutcome } from './mcp-call-result.js';
 import { McpServerError } from './mcp-server-error.js';
 import { mapMcpToolNames } from './mcp-tool-names.js';
@@ -28,6 +34,7 @@ export interface McpToolListSettings {
   readonly serverName: string;
   readonly prefix: string | undefined;
   readonly timeoutMs: number | undefined;
+  readonly needsApproval: McpApprovalPolicy | undefined;
   /** Sends `tools/call`; rejects with an {@link McpServerError}. */
   readonly call: (mcpName: string, args: unknown, signal: AbortSignal) => Promise<unknown>;
 }
@@ -54,6 +61,7 @@ export function createMcpToolList(
           description: tool.description ?? tool.title ?? '',
           parameters: tool.inputSchema,
           timeoutMs: settings.timeoutMs,
+          needsApproval: approvalPolicy(settings.needsApproval, tool),
           execute: async (args, context) => {
             const result = (await settings.call(tool.name, args, context.signal)) as McpCallResult;
             const outcome = mcpCallOutcome(result);
@@ -76,4 +84,14 @@ export function createMcpToolList(
       }
     }),
   );
+}
+
+/** One tool's approval policy from the server's. */
+function approvalPolicy(
+  policy: McpApprovalPolicy | undefined,
+  tool: McpToolInfo,
+): ToolApprovalPolicy | undefined {
+  if (policy === undefined || typeof policy === 'boolean') return policy;
+  if (typeof policy === 'function') return (args, context) => policy(tool, args, context);
+  return policy.includes(tool.name);
 }

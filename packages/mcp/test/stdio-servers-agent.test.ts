@@ -165,4 +165,32 @@ describe('@modelcontextprotocol/server-filesystem over stdio', () => {
     expect(cause).toBeInstanceOf(McpServerError);
     expect(cause).toMatchObject({ reason: 'tool_error', mcpToolName: 'read_text_file' });
   });
+
+  it('stops before a call that needs approval, and writes the file once the call is approved', async () => {
+    const guarded = await connectMcpServer({ ...filesystemServer(root), needsApproval: ['write_file'] });
+    try {
+      const target = join(root, 'approved.txt');
+      const backend = createScriptedBackend({
+        steps: [
+          scriptToolCall('list_directory', { path: root }),
+          scriptToolCall('write_file', { path: target, content: 'yes' }),
+          scriptFinal('Written.'),
+        ].map((completion) => ({ completion })),
+      });
+      const agent = createAgent({ backend, tools: guarded.tools, currentDate: null });
+      const paused = await agent.run('Write yes into approved.txt.');
+      expect(paused.status).toBe('interrupted');
+      expect(paused.pendingApprovals).toMatchObject([
+        { toolName: 'write_file', arguments: { path: target, content: 'yes' } },
+      ]);
+      await expect(readFile(target, 'utf8')).rejects.toThrow();
+      const done = await agent.resume(paused.history, {
+        [paused.pendingApprovals[0]!.callId]: { approved: true },
+      });
+      expect(done.finalText).toBe('Written.');
+      expect(await readFile(target, 'utf8')).toBe('yes');
+    } finally {
+      await guarded.close();
+    }
+  });
 });
