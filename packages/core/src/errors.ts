@@ -611,6 +611,8 @@ brandErrorClasses({
   ToolArgumentsError,
   ToolExecutionError,
   ToolTimeoutError,
+  ToolCallDeniedError,
+  ResumeError,
   ToolInputRejectedError,
   PageFetchError,
   MaxToolRoundsExceededError,
