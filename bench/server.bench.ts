@@ -20,7 +20,6 @@ import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import { z } from 'zod';
 
 const AGENTS = Number(process.env.SERVER_BENCH_AGENTS ?? 4);
-const FREE_TOKENS = 96;
 
 const lookup = defineTool({
   name: 'lookup',
@@ -68,23 +67,6 @@ async function runAgent(baseUrl: string, slot: number, agent: number) {
   return { usages, prompts: requests.map((request) => request.promptTokens) };
 }
 
-/** Free sampling of FREE_TOKENS tokens (no grammar, no stop) on one slot. */
-async function freeGeneration(baseUrl: string, slot: number, seed: number): Promise<number> {
-  const backend = createLlamaServerBackend({ baseUrl, slot });
-  let tokens = 0;
-  for await (const chunk of backend.doGenerate({
-    promptTokens: [200006, 1428, 200008, 17045, 200007, 200006, 173781],
-    stopTokens: [],
-    maxTokens: FREE_TOKENS,
-    sampling: { temperature: 1, seed },
-    signal: undefined,
-    constrainedTools: [],
-  })) {
-    if (chunk.type === 'tokens') tokens += chunk.tokens.length;
-  }
-  return tokens;
-}
-
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -106,18 +88,6 @@ try {
   const parallelAgents = await timed(() =>
     Promise.all(slots.map((slot) => runAgent(server.baseUrl, slot, slot + AGENTS))),
   );
-  const sequentialFree = await timed(async () => {
-    let tokens = 0;
-    for (const slot of slots) tokens += await freeGeneration(server.baseUrl, slot, slot + 1);
-    return tokens;
-  });
-  const parallelFree = await timed(async () =>
-    (await Promise.all(slots.map((slot) => freeGeneration(server.baseUrl, slot, slot + 1)))).reduce(
-      (a, b) => a + b,
-      0,
-    ),
-  );
-
   // Evaluated prompt tokens per tool round / tokens the round added to the prompt.
   const ratios: number[] = [];
   for (const { usages, prompts } of [...sequentialAgents.value, ...parallelAgents.value]) {
@@ -132,9 +102,6 @@ try {
   console.log(`llama-server, ${AGENTS} slots, tiny gpt-oss model, 1 thread`);
   console.log(
     `scripted agents (3 steps each): ${AGENTS} one at a time ${sequentialAgents.ms.toFixed(0)} ms, at once ${parallelAgents.ms.toFixed(0)} ms: throughput ×${(sequentialAgents.ms / parallelAgents.ms).toFixed(2)}`,
-  );
-  console.log(
-    `free sampling (${FREE_TOKENS} tokens each): one at a time ${sequentialFree.ms.toFixed(0)} ms, at once ${parallelFree.ms.toFixed(0)} ms: throughput ×${(sequentialFree.ms / parallelFree.ms).toFixed(2)} (${sequentialFree.value} and ${parallelFree.value} tokens)`,
   );
   console.log(
     `prompt tokens evaluated per tool round / tokens added: mean ${mean.toFixed(2)} over ${ratios.length} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,

@@ -147,6 +147,33 @@ describe('createLlamaServerBackend on a real llama-server', () => {
     }
   });
 
+  it('reports an error the server sends mid-stream as a typed error, and the slot serves the next request', async () => {
+    // llama-server runs its chat-output parser over the text of every /completion stream; on random text it
+    // can fail the request mid-stream ("The model produced output that does not match the expected
+    // Content-only format"). Every generation must end normally or with that error, typed and quoted.
+    const backend = createLlamaServerBackend({ baseUrl: server.baseUrl, slot: 0 });
+    const prompt = encode('<|start|>user<|message|>Hi<|end|><|start|>assistant');
+    const outcomes: string[] = [];
+    for (const seed of [1, 2, 3, 4]) {
+      const outcome = await collect(
+        backend,
+        request({ promptTokens: prompt, stopTokens: [], maxTokens: 96, sampling: { temperature: 1, seed } }),
+      ).then(
+        (result) => result.finish.reason,
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(BackendError);
+          expect(error).toMatchObject({ kind: 'generation_failed' });
+          expect((error as Error).message).toMatch(/the server reported an error: ".*\\"code\\":500/u);
+          return 'server-error';
+        },
+      );
+      outcomes.push(outcome);
+      const after = await collect(backend, request({ promptTokens: QUESTION_PROMPT, maxTokens: 2 }));
+      expect(after.tokens).toHaveLength(2);
+    }
+    expect(outcomes.every((outcome) => outcome === 'length' || outcome === 'server-error')).toBe(true);
+  });
+
   it('checks the vocabulary of the served model', async () => {
     const backend = createLlamaServerBackend({ baseUrl: server.baseUrl });
     await expect(backend.checkVocabulary()).resolves.toBeUndefined();
