@@ -11,9 +11,8 @@
  * names may be outside the root.
  */
 
-import { constants, existsSync, type Stats } from 'node:fs';
-import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, sep, win32 } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, win32 } from 'node:path';
 import {
   ConfigurationError,
   defineTool,
@@ -21,6 +20,7 @@ import {
   ToolInputRejectedError,
 } from '@harmony-agents/core';
 import { z } from 'zod';
+import { isInsideRealRoot, openInsideRoot, readAtMost } from './open-inside-root.js';
 
 /** Options of {@link createReadFileTool}. */
 export interface ReadFileToolOptions {
@@ -148,52 +148,10 @@ export async function resolveInsideRoot(
       throw reject(`No such file or folder: ${relative}`, 'not_found');
     throw reject(`Cannot access ${relative} (${String(code ?? error)})`, 'not_accessible');
   }
-  if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : `${realRoot}${sep}`)) {
+  if (!isInsideRealRoot(real, realRoot)) {
     throw reject(`${relative} leads outside the allowed folder (through a symbolic link)`, 'outside_root');
   }
   return { real, relative };
-}
-
-/** Reads at most `maxBytes + 1` bytes, so a file that grows after the size check cannot flood memory. */
-async function readCapped(handle: FileHandle, maxBytes: number): Promise<Uint8Array> {
-  const buffer = new Uint8Array(maxBytes + 1);
-  let length = 0;
-  while (length < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-    if (bytesRead === 0) break;
-    length += bytesRead;
-  }
-  return buffer.subarray(0, length);
-}
-
-const PROC_FD = existsSync('/proc/self/fd') ? '/proc/self/fd' : undefined;
-
-function isInside(path: string, realRoot: string): boolean {
-  return path === realRoot || path.startsWith(realRoot.endsWith(sep) ? realRoot : `${realRoot}${sep}`);
-}
-
-/**
- * Checks that the opened descriptor is the file inside the root that was resolved: by the
- * descriptor's own path where the system gives it, otherwise by resolving the path again and comparing
- * device and inode. Refuses `outside_root` when a component was swapped in between.
- */
-async function checkOpenedInsideRoot(
-  handle: FileHandle,
-  opened: Stats,
-  root: string,
-  requested: string,
-  relative: string,
-): Promise<void> {
-  const moved = reject(`${relative} changed while it was being opened; it is not read`, 'outside_root');
-  const realRoot = await realpath(root);
-  if (PROC_FD !== undefined) {
-    const actual = await realpath(`${PROC_FD}/${handle.fd}`).catch(() => undefined);
-    if (actual === undefined || !isInside(actual, realRoot)) throw moved;
-    return;
-  }
-  const again = await resolveInsideRoot(root, requested).catch(() => undefined);
-  const current = again === undefined ? undefined : await stat(again.real).catch(() => undefined);
-  if (current === undefined || current.dev !== opened.dev || current.ino !== opened.ino) throw moved;
 }
 
 /**
@@ -209,20 +167,23 @@ export async function readTextFileInsideRoot(
   options: { readonly allowHardLinks?: boolean } = {},
 ): Promise<string> {
   const { real, relative } = await resolveInsideRoot(root, requested);
-  let handle: FileHandle;
-  try {
-    // O_NONBLOCK: a FIFO swapped in does not block the open; it is refused as not a regular file.
-    handle = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ELOOP') throw reject(`${relative} changed while it was being opened`, 'outside_root');
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw reject(`No such file or folder: ${relative}`, 'not_found');
-    throw reject(`Cannot access ${relative} (${String(code ?? error)})`, 'not_accessible');
+  const realRoot = await realpath(root);
+  const opened = await openInsideRoot(
+    real,
+    realRoot,
+    async () => (await resolveInsideRoot(root, requested)).real,
+  );
+  if (opened.type === 'moved') {
+    throw reject(`${relative} changed while it was being opened; it is not read`, 'outside_root');
   }
+  if (opened.type === 'failed') {
+    if (opened.code === 'ENOENT' || opened.code === 'ENOTDIR') {
+      throw reject(`No such file or folder: ${relative}`, 'not_found');
+    }
+    throw reject(`Cannot access ${relative} (${String(opened.code ?? opened.error)})`, 'not_accessible');
+  }
+  const { handle, stats } = opened;
   try {
-    const stats = await handle.stat();
-    await checkOpenedInsideRoot(handle, stats, root, requested, relative);
     if (!stats.isFile()) throw reject(`${relative} is not a regular file`, 'not_a_file');
     if (stats.nlink > 1 && options.allowHardLinks !== true) {
       throw reject(
@@ -233,7 +194,7 @@ export async function readTextFileInsideRoot(
     if (stats.size > maxBytes) {
       throw reject(`${relative} is too large (${stats.size} bytes, limit ${maxBytes})`, 'too_large');
     }
-    const bytes = await readCapped(handle, maxBytes);
+    const bytes = await readAtMost(handle, maxBytes);
     if (bytes.length > maxBytes)
       throw reject(`${relative} is too large (limit ${maxBytes} bytes)`, 'too_large');
     if (bytes.includes(0))

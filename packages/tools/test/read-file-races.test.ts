@@ -4,11 +4,12 @@
  * files. Nothing outside the root may ever be returned.
  */
 import { spawn } from 'node:child_process';
-import { link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ToolContext, ToolInputRejectedError } from '@harmony-agents/core';
+import { PageFetchError, type ToolContext, ToolInputRejectedError } from '@harmony-agents/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalDocumentsProvider } from '../src/browser/local-documents-provider.js';
 import { createReadFileTool } from '../src/file-tools.js';
 
 const context: ToolContext = {
@@ -48,6 +49,8 @@ beforeAll(async () => {
   await mkdir(join(outside, 'folder'), { recursive: true });
   await writeFile(join(root, 'folder', 'file.txt'), 'inside');
   await writeFile(join(outside, 'folder', 'file.txt'), 'OUTSIDE SECRET');
+  await writeFile(join(root, 'folder', 'page.md'), '# Inside\ninside page\n');
+  await writeFile(join(outside, 'folder', 'page.md'), '# Secret\nOUTSIDE SECRET\n');
   await writeFile(join(outside, 'linked-secret.txt'), 'HARD LINKED SECRET');
   await link(join(outside, 'linked-secret.txt'), join(root, 'hard-link.txt'));
 });
@@ -56,33 +59,52 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
+/** Runs `read` 4,000 times while another process swaps `root/folder`; counts what came back. */
+async function underSwaps(
+  read: () => Promise<string>,
+): Promise<{ inside: number; outside: number; refused: number }> {
+  const swapper = spawn(process.execPath, ['-e', SWAPPER, root, outside], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  try {
+    await new Promise((resolve) => swapper.once('message', resolve));
+    const outcomes = { inside: 0, outside: 0, refused: 0 };
+    for (let attempt = 0; attempt < 4_000; attempt++) {
+      try {
+        const text = await read();
+        if (text.includes('OUTSIDE')) outcomes.outside += 1;
+        else outcomes.inside += 1;
+      } catch (error) {
+        if (!(error instanceof ToolInputRejectedError) && !(error instanceof PageFetchError)) throw error;
+        outcomes.refused += 1;
+      }
+    }
+    return outcomes;
+  } finally {
+    swapper.kill('SIGKILL');
+    await new Promise((resolve) => (swapper.exitCode === null ? swapper.once('exit', resolve) : resolve(0)));
+    // Killed at any point of its loop: put the real folder back.
+    const folder = join(root, 'folder');
+    if ((await lstat(folder).catch(() => undefined))?.isSymbolicLink()) await unlink(folder);
+    if (await lstat(join(root, 'parked')).catch(() => undefined)) await rename(join(root, 'parked'), folder);
+  }
+}
+
 describe('read_file races and links', () => {
   it('never returns outside content while a folder is swapped for a symbolic link', async () => {
     const tool = createReadFileTool({ root });
-    const swapper = spawn(process.execPath, ['-e', SWAPPER, root, outside], {
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
-    try {
-      await new Promise((resolve) => swapper.once('message', resolve));
-      const outcomes = { inside: 0, outside: 0, refused: 0 };
-      for (let attempt = 0; attempt < 4_000; attempt++) {
-        try {
-          const text = await tool.execute({ path: 'folder/file.txt' }, context);
-          if (text === 'inside') outcomes.inside += 1;
-          else outcomes.outside += 1;
-        } catch (error) {
-          if (!(error instanceof ToolInputRejectedError)) throw error;
-          outcomes.refused += 1;
-        }
-      }
-      expect(outcomes.outside, JSON.stringify(outcomes)).toBe(0);
-      expect(outcomes.inside).toBeGreaterThan(0);
-    } finally {
-      swapper.kill('SIGKILL');
-      await new Promise((resolve) =>
-        swapper.exitCode === null ? swapper.once('exit', resolve) : resolve(0),
-      );
-    }
+    const outcomes = await underSwaps(async () => tool.execute({ path: 'folder/file.txt' }, context));
+    expect(outcomes.outside, JSON.stringify(outcomes)).toBe(0);
+    expect(outcomes.inside).toBeGreaterThan(0);
+  });
+
+  it('the local documents provider never returns outside content under the same swaps', async () => {
+    const documents = createLocalDocumentsProvider({ root });
+    const options = { signal: new AbortController().signal, viewSource: true };
+    expect((await documents.fetch('folder/page.md', options)).text).toContain('inside page');
+    const outcomes = await underSwaps(async () => (await documents.fetch('folder/page.md', options)).text);
+    expect(outcomes.outside, JSON.stringify(outcomes)).toBe(0);
+    expect(outcomes.inside).toBeGreaterThan(0);
   });
 
   it('refuses a hard link to an outside file unless hard links are allowed', async () => {

@@ -7,10 +7,11 @@
  */
 
 import { statSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, PageFetchError, ToolInputRejectedError } from '@harmony-agents/core';
 import MiniSearch from 'minisearch';
+import { openInsideRoot, readAtMost } from '../open-inside-root.js';
 import { htmlToPage } from './html-to-text.js';
 import { mergeWhitespace } from './link-markers.js';
 import { stripLinks, truncate } from './page-view.js';
@@ -280,24 +281,40 @@ class LocalDocuments implements LocalDocumentsProvider {
         reason: 'unreadable',
         cause: error,
       });
-    const stats = await stat(real).catch((error: unknown) => {
-      throw unreadable(error);
-    });
-    if (!stats.isFile()) {
-      throw new PageFetchError(`No document \`${relativePath}\``, {
-        url: this.urlOf(relativePath),
-        reason: 'not_found',
-      });
+    // The file opened is checked again: a folder swapped for a symbolic link after the check above
+    // must not lead the open outside the root.
+    const opened = await openInsideRoot(real, realRoot, () => realpath(candidate));
+    if (opened.type === 'moved') {
+      throw rejected(`\`${relativePath}\` changed while it was being opened`, 'outside_root');
     }
-    if (stats.size > this.#options.maxFileBytes) {
+    if (opened.type === 'failed') throw unreadable(opened.error);
+    const { handle, stats } = opened;
+    let bytes: Uint8Array;
+    try {
+      if (!stats.isFile()) {
+        throw new PageFetchError(`No document \`${relativePath}\``, {
+          url: this.urlOf(relativePath),
+          reason: 'not_found',
+        });
+      }
+      if (stats.size > this.#options.maxFileBytes) {
+        throw rejected(
+          `\`${relativePath}\` is too large (${stats.size} bytes, limit ${this.#options.maxFileBytes})`,
+          'too_large',
+        );
+      }
+      bytes = await readAtMost(handle, this.#options.maxFileBytes).catch((error: unknown) => {
+        throw unreadable(error);
+      });
+    } finally {
+      await handle.close();
+    }
+    if (bytes.length > this.#options.maxFileBytes) {
       throw rejected(
-        `\`${relativePath}\` is too large (${stats.size} bytes, limit ${this.#options.maxFileBytes})`,
+        `\`${relativePath}\` is too large (limit ${this.#options.maxFileBytes} bytes)`,
         'too_large',
       );
     }
-    const bytes = await readFile(real).catch((error: unknown) => {
-      throw unreadable(error);
-    });
     return decodeText(bytes, relativePath);
   }
 
