@@ -20,6 +20,7 @@ export type {
   ResolvedLlamaCppBackendOptions,
 } from './llama-cpp-backend-options.js';
 export { LLAMA_CPP_BACKEND_DEFAULTS, resolveLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
+export type { LlamaCppBackendGroup } from './llama-cpp-model.js';
 export { LlamaCppModel } from './llama-cpp-model.js';
 export type { LlamaCppLogEntry, LoadLlamaCppModelOptions } from './load-llama-cpp-model.js';
 export { loadLlamaCppModel } from './load-llama-cpp-model.js';

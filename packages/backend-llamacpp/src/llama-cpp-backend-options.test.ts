@@ -17,6 +17,7 @@ describe('resolveLlamaCppBackendOptions', () => {
       constrainToolArguments: true,
       constrainOutput: true,
       grammarForRequest: undefined,
+      speculativeDecoding: { maxPredictedTokens: 1 },
       backendId: 'llamacpp',
     });
     expect(LLAMA_CPP_BACKEND_DEFAULTS.sampling).toEqual({ temperature: 1, topP: 1, topK: 0 });
@@ -30,6 +31,19 @@ describe('resolveLlamaCppBackendOptions', () => {
     });
     expect(resolved).toMatchObject({ contextSize: 128, batchSize: 128, threads: 1 });
     expect(resolved.sampling).toEqual({ temperature: 1, topP: 1, topK: 40, seed: 7 });
+  });
+
+  it('turns speculative decoding off with false and sizes it with maxPredictedTokens', () => {
+    expect(resolveLlamaCppBackendOptions({ speculativeDecoding: false }).speculativeDecoding).toBeUndefined();
+    expect(resolveLlamaCppBackendOptions({ speculativeDecoding: true }).speculativeDecoding).toEqual({
+      maxPredictedTokens: 1,
+    });
+    expect(
+      resolveLlamaCppBackendOptions({ speculativeDecoding: { maxPredictedTokens: 3 } }).speculativeDecoding,
+    ).toEqual({ maxPredictedTokens: 3 });
+    expect(() => resolveLlamaCppBackendOptions({ speculativeDecoding: { maxPredictedTokens: 0 } })).toThrow(
+      ConfigurationError,
+    );
   });
 
   it('rejects invalid sizes and sampling values', () => {

@@ -81,6 +81,19 @@ export interface LlamaCppBackendOptions {
    */
   readonly grammarForRequest?: RequestGrammarSelector;
   /**
+   * Prompt-lookup speculative decoding: when the last generated tokens also occur in the prompt, the tokens that
+   * followed them there are guessed and verified in one batch (node-llama-cpp's input-lookup predictor). Tool
+   * arguments and answers often copy user ids, locations and tool results, so several tokens cost about one
+   * decode step. Every guess is checked by the model: under greedy sampling the output equals plain decoding;
+   * with temperature above 0 it has the same distribution but, for a given seed, not the same tokens.
+   * `false` turns it off; `maxPredictedTokens` sets the most tokens guessed per decode step. It is 1 by
+   * default because node-llama-cpp 3.21.1 verifies only the first guess of a batch (later ones are always
+   * discarded, after costing a logits row and a sampling pass each), so one guess per step is the most that
+   * pays: up to two tokens per decode step.
+   * @defaultValue true (one token guessed per decode step)
+   */
+  readonly speculativeDecoding?: boolean | { readonly maxPredictedTokens?: number };
+  /**
    * The `backendId` reported to the runner.
    * @defaultValue 'llamacpp'
    */
@@ -108,6 +121,8 @@ export interface ResolvedLlamaCppBackendOptions {
   readonly constrainOutput: boolean;
   /** See {@link LlamaCppBackendOptions.grammarForRequest}. */
   readonly grammarForRequest: RequestGrammarSelector | undefined;
+  /** See {@link LlamaCppBackendOptions.speculativeDecoding}; undefined when off. */
+  readonly speculativeDecoding: { readonly maxPredictedTokens: number } | undefined;
   /** See {@link LlamaCppBackendOptions.backendId}. */
   readonly backendId: string;
 }
@@ -133,6 +148,8 @@ export const LLAMA_CPP_BACKEND_DEFAULTS = {
   constrainToolArguments: true,
   /** {@link LlamaCppBackendOptions.constrainOutput}: on. */
   constrainOutput: true,
+  /** {@link LlamaCppBackendOptions.speculativeDecoding}: on, one token guessed per decode step. */
+  speculativeDecoding: { maxPredictedTokens: 1 },
   /** {@link LlamaCppBackendOptions.backendId}: `llamacpp`. */
   backendId: 'llamacpp',
 } as const;
@@ -176,7 +193,27 @@ export function resolveLlamaCppBackendOptions(
       options.constrainToolArguments ?? LLAMA_CPP_BACKEND_DEFAULTS.constrainToolArguments,
     constrainOutput: options.constrainOutput ?? LLAMA_CPP_BACKEND_DEFAULTS.constrainOutput,
     grammarForRequest: options.grammarForRequest,
+    speculativeDecoding: resolveSpeculativeDecoding(options.speculativeDecoding),
     backendId: options.backendId ?? LLAMA_CPP_BACKEND_DEFAULTS.backendId,
+  };
+}
+
+function resolveSpeculativeDecoding(
+  option: LlamaCppBackendOptions['speculativeDecoding'],
+): ResolvedLlamaCppBackendOptions['speculativeDecoding'] {
+  if (option === false) return undefined;
+  if (option === undefined || option === true) return LLAMA_CPP_BACKEND_DEFAULTS.speculativeDecoding;
+  if (typeof option !== 'object' || option === null) {
+    throw new ConfigurationError(
+      `speculativeDecoding must be true, false or { maxPredictedTokens }, got ${String(option)}`,
+    );
+  }
+  return {
+    maxPredictedTokens: positiveInteger(
+      'speculativeDecoding.maxPredictedTokens',
+      option.maxPredictedTokens,
+      LLAMA_CPP_BACKEND_DEFAULTS.speculativeDecoding.maxPredictedTokens,
+    ),
   };
 }
 

@@ -14,16 +14,13 @@ import {
   reportedStopToken,
 } from '@harmony-agents/core/backend';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
-import {
-  DisposedError,
-  type LlamaContext,
-  type LlamaContextSequence,
-  type SequenceEvaluateOptions,
-} from 'node-llama-cpp';
+import { DisposedError, type LlamaContextSequence, type SequenceEvaluateOptions } from 'node-llama-cpp';
 import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 import { resolveSampling } from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
 import { SamplingSteering } from './sampling-steering.js';
+import type { AcquiredSequence, SequenceSource } from './sequence-source.js';
+import { SteeredTokenPredictor } from './steered-token-predictor.js';
 import { isAborted, toLlamaTokens } from './tokens.js';
 
 /** A generation's mutable bookkeeping. */
@@ -58,8 +55,10 @@ export class LlamaCppBackend implements Backend {
   readonly #resources: LlamaCppModelResources;
   readonly #options: ResolvedLlamaCppBackendOptions;
   readonly #onDispose: (backend: LlamaCppBackend) => void;
+  readonly #sequenceSource: SequenceSource;
+  readonly #predictor: SteeredTokenPredictor | undefined;
   #sequence: Promise<LlamaContextSequence> | undefined;
-  #context: LlamaContext | undefined;
+  #acquired: AcquiredSequence | undefined;
   #activeSequence: LlamaContextSequence | undefined;
   #queue: Promise<void> = Promise.resolve();
   #disposed = false;
@@ -69,7 +68,13 @@ export class LlamaCppBackend implements Backend {
     resources: LlamaCppModelResources,
     options: ResolvedLlamaCppBackendOptions,
     onDispose: (backend: LlamaCppBackend) => void,
+    sequenceSource: SequenceSource,
   ) {
+    this.#sequenceSource = sequenceSource;
+    this.#predictor =
+      options.speculativeDecoding === undefined
+        ? undefined
+        : new SteeredTokenPredictor(options.speculativeDecoding.maxPredictedTokens);
     this.#resources = resources;
     this.#options = options;
     this.#onDispose = onDispose;
@@ -87,7 +92,20 @@ export class LlamaCppBackend implements Backend {
 
   /** The context size in tokens once the context exists (llama.cpp may round the requested size up). */
   get contextSize(): number | undefined {
-    return this.#context?.contextSize;
+    const sequence = this.#activeSequence;
+    return sequence === undefined || sequence.disposed ? undefined : sequence.contextSize;
+  }
+
+  /**
+   * Speculative decoding statistics since the backend's sequence was created (all zero when
+   * `speculativeDecoding` is off): predicted tokens that were `validated` (and then `used` or left `unused`)
+   * or `refuted` by the model.
+   */
+  get tokenPredictions(): { used: number; unused: number; validated: number; refuted: number } {
+    const sequence = this.#activeSequence;
+    if (sequence === undefined || sequence.disposed) return { used: 0, unused: 0, validated: 0, refuted: 0 };
+    const { used, unused, validated, refuted } = sequence.tokenPredictions;
+    return { used, unused, validated, refuted };
   }
 
   /** The tokens currently held in this backend's KV cache (empty before the first generation). */
@@ -119,14 +137,17 @@ export class LlamaCppBackend implements Backend {
     return this.#generateExclusively(request);
   }
 
-  /** Frees the context and its KV cache. Generations in progress end with a `BackendError` of kind `disposed`. */
+  /**
+   * Frees the backend's KV cache (its context, or its sequence of a group's shared context). Generations in
+   * progress end with a `BackendError` of kind `disposed`.
+   */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#onDispose(this);
-    const context = this.#context;
-    this.#context = undefined;
-    if (context !== undefined && !context.disposed) await context.dispose();
+    const acquired = this.#acquired;
+    this.#acquired = undefined;
+    if (acquired !== undefined) await acquired.release();
   }
 
   /** Same as {@link LlamaCppBackend.dispose}, for `await using`. */
@@ -165,23 +186,15 @@ export class LlamaCppBackend implements Backend {
   }
 
   async #createSequence(): Promise<LlamaContextSequence> {
-    const options = this.#options;
     try {
-      const context = await this.#resources.model.createContext({
-        contextSize: options.contextSize,
-        batchSize: options.batchSize,
-        sequences: 1,
-        swaFullCache: options.swaFullCache,
-        failedCreationRemedy: false,
-        ...(options.threads === undefined ? {} : { threads: options.threads }),
-      });
+      const acquired = await this.#sequenceSource.acquire(this.#predictor);
       if (this.#disposed) {
-        await context.dispose();
+        await acquired.release();
         throw new BackendError('The llama.cpp backend was disposed', { kind: 'disposed' });
       }
-      this.#context = context;
-      this.#activeSequence = context.getSequence();
-      return this.#activeSequence;
+      this.#acquired = acquired;
+      this.#activeSequence = acquired.sequence;
+      return acquired.sequence;
     } catch (error) {
       if (isHarmonyAgentsError(error)) throw error;
       throw new BackendError(`Could not create a llama.cpp context: ${String(error)}`, {
@@ -249,8 +262,9 @@ export class LlamaCppBackend implements Backend {
         seed: sampling.seed ?? Math.floor(Math.random() * 2 ** 32),
         yieldEogToken: true,
         grammarEvaluationState: () => steering.grammarState,
-        tokenBias: () => steering.tokenBias,
+        tokenBias: () => steering.nextSamplingBias(),
       };
+      this.#predictor?.startGeneration(prompt, steering);
       const iterator = sequence.evaluate(toLlamaTokens(pending.slice(-1)), evaluateOptions);
       try {
         let next = await iterator.next();
@@ -288,6 +302,7 @@ export class LlamaCppBackend implements Backend {
           next = await iterator.next();
         }
       } finally {
+        this.#predictor?.endGeneration();
         await iterator.return();
       }
       throw new BackendError('llama.cpp stopped sampling without an end-of-generation token', {

@@ -2,15 +2,28 @@
  * A gpt-oss model loaded into llama.cpp, shared by any number of backends (one per agent).
  */
 
-import { BackendError } from '@harmony-agents/core';
+import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { type Llama, type LlamaModel, TokenBias } from 'node-llama-cpp';
 import { GrammarCache } from './grammar-cache.js';
 import { LlamaCppBackend } from './llama-cpp-backend.js';
-import { type LlamaCppBackendOptions, resolveLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
+import {
+  type LlamaCppBackendOptions,
+  type ResolvedLlamaCppBackendOptions,
+  resolveLlamaCppBackendOptions,
+} from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
 import type { GptOssModelFileInfo } from './model-file.js';
+import { ownContextSource, type SequenceSource, SharedContextSource } from './sequence-source.js';
 import { toLlamaToken, toLlamaTokens } from './tokens.js';
+
+/** Backends on one shared context, from {@link LlamaCppModel.createBackendGroup}. */
+export interface LlamaCppBackendGroup {
+  /** The group's backends, one context sequence each (`backendId` suffixed with `#0`, `#1`, ...). */
+  readonly backends: readonly LlamaCppBackend[];
+  /** Disposes every backend of the group and the shared context. */
+  dispose(): Promise<void>;
+}
 
 /** Logit bias of a favoured token: far above any logit, so it is the first pick at any temperature. */
 const FAVOURED_LOGIT = 1000;
@@ -101,8 +114,52 @@ export class LlamaCppModel {
    */
   createBackend(options: LlamaCppBackendOptions = {}): LlamaCppBackend {
     this.#resources.assertNotDisposed();
-    const backend = new LlamaCppBackend(this.#resources, resolveLlamaCppBackendOptions(options), (disposed) =>
-      this.#backends.delete(disposed),
+    const resolved = resolveLlamaCppBackendOptions(options);
+    return this.#addBackend(resolved, ownContextSource(this.#resources, resolved));
+  }
+
+  /**
+   * Creates `count` backends on one shared context with a sequence each (`contextSize` tokens per sequence).
+   * Agents on these backends run concurrently and llama.cpp decodes their tokens in the same batches, so N
+   * agents cost far less than N times one agent on a CPU, and the model's compute buffers exist once. Each
+   * backend keeps its own KV cache (sequences share no tokens). Dispose the backends or the group when done.
+   *
+   * @example
+   * ```ts
+   * const group = model.createBackendGroup(4, { contextSize: 4096 });
+   * const answers = await Promise.all(
+   *   group.backends.map((backend, index) => createAgent({ backend, tools }).run(questions[index]!)),
+   * );
+   * await group.dispose();
+   * ```
+   * @throws {@link ConfigurationError} for a count that is not a positive integer or invalid options;
+   * {@link BackendError} `disposed` after `dispose()`.
+   */
+  createBackendGroup(count: number, options: LlamaCppBackendOptions = {}): LlamaCppBackendGroup {
+    this.#resources.assertNotDisposed();
+    if (!Number.isInteger(count) || count < 1) {
+      throw new ConfigurationError(`createBackendGroup needs a positive integer count, got ${count}`);
+    }
+    const resolved = resolveLlamaCppBackendOptions(options);
+    const source = new SharedContextSource(this.#resources, resolved, count);
+    const backends = Array.from({ length: count }, (_, index) =>
+      this.#addBackend({ ...resolved, backendId: `${resolved.backendId}#${index}` }, source),
+    );
+    return {
+      backends,
+      dispose: async () => {
+        await Promise.all(backends.map((backend) => backend.dispose()));
+        await source.dispose();
+      },
+    };
+  }
+
+  #addBackend(options: ResolvedLlamaCppBackendOptions, source: SequenceSource): LlamaCppBackend {
+    const backend = new LlamaCppBackend(
+      this.#resources,
+      options,
+      (disposed) => this.#backends.delete(disposed),
+      source,
     );
     this.#backends.add(backend);
     return backend;

@@ -5,6 +5,7 @@
  */
 
 import { type BackendGenerateRequest, HarmonyHeaderTracker } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { LlamaGrammarEvaluationState, type TokenBias } from 'node-llama-cpp';
 import type { ResolvedLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
@@ -24,6 +25,12 @@ export class SamplingSteering {
   grammarState: LlamaGrammarEvaluationState | undefined;
   /** The token bias of the next sampling step. */
   tokenBias: TokenBias;
+  /**
+   * Biases of the positions of a speculative batch, in order: the position of the last accepted token first,
+   * then one per predicted token (the bias after accepting the prediction up to it). Empty outside such a batch.
+   */
+  #lookaheadBiases: TokenBias[] = [];
+  #lookaheadPosition = 0;
 
   private constructor(
     resources: LlamaCppModelResources,
@@ -88,8 +95,53 @@ export class SamplingSteering {
     return this.#answerConstrained;
   }
 
+  /**
+   * The bias for the sampler's next read. node-llama-cpp reads it once per sampled position, in position order,
+   * and a speculative batch samples one position per predicted token: each gets the bias that the steering
+   * would have after accepting the predictions before it.
+   */
+  nextSamplingBias(): TokenBias {
+    if (this.#lookaheadBiases.length === 0) return this.tokenBias;
+    const bias = this.#lookaheadBiases[Math.min(this.#lookaheadPosition, this.#lookaheadBiases.length - 1)]!;
+    this.#lookaheadPosition++;
+    return bias;
+  }
+
+  /**
+   * Prepares a speculative batch for `predicted` (the tokens a predictor expects after the last accepted one)
+   * and returns the prefix of it that is safe to verify: every position of the batch must be sampled under the
+   * grammar and bias that plain decoding would use there. The bias is replayed per position; a change of
+   * grammar (the `<|message|>` of a constrained tool call or of a schema-constrained answer) cannot be, so the
+   * prediction stops before any `<|message|>` while no grammar is active.
+   */
+  lookahead(predicted: readonly number[]): number[] {
+    let safe = predicted.length;
+    if ((this.#constrainTools || this.#constrainOutput) && this.grammarState === undefined) {
+      const message = predicted.indexOf(HARMONY_TOKENS.message);
+      if (message >= 0) safe = message;
+    }
+    const accepted = predicted.slice(0, safe);
+    this.#lookaheadBiases = [this.tokenBias];
+    this.#lookaheadPosition = 0;
+    let follows = this.#followsExpected;
+    for (let index = 0; index < accepted.length; index++) {
+      const position = this.#generated + index;
+      if (follows) follows = accepted[index] === this.#expectedTokens[position];
+      const next = this.#expectedTokens[position + 1];
+      this.#lookaheadBiases.push(
+        follows && next !== undefined
+          ? this.#resources.favour(next)
+          : this.#followsExpected
+            ? this.#resources.noBias
+            : this.tokenBias,
+      );
+    }
+    return accepted;
+  }
+
   /** Advances over a generated token that does not end the generation. */
   async accept(token: number): Promise<void> {
+    this.#lookaheadBiases = [];
     this.#generated++;
     if (this.#followsExpected) {
       this.#followsExpected = token === this.#expectedTokens[this.#generated - 1];
