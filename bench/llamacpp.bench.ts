@@ -21,7 +21,7 @@ import {
 import { type Backend, createAgent, defineTool } from '@harmony-agents/core';
 import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
-import { HarmonyChatWrapper, LlamaChatSession, type Token } from 'node-llama-cpp';
+import { HarmonyChatWrapper, LlamaChatSession, type Token, TokenBias } from 'node-llama-cpp';
 import { z } from 'zod';
 
 const CONTEXT = { contextSize: 2048, batchSize: 128, threads: 1 } as const;
@@ -55,7 +55,13 @@ async function kvReuse(model: LlamaCppModel) {
     scriptToolCall('get_current_temperature', { location: 'Seoul, South Korea', format: 'fahrenheit' }),
     scriptFinal('It is 41°F in Seoul, South Korea.', { analysis: 'Answer.' }),
   ];
-  const scripted = createScriptedLlamaCppBackend({ model, completions, ...CONTEXT });
+  // Without speculative decoding: its verified guesses are evaluated tokens too, measured apart in (5).
+  const scripted = createScriptedLlamaCppBackend({
+    model,
+    completions,
+    ...CONTEXT,
+    speculativeDecoding: false,
+  });
   const calls: { prompt: readonly number[]; generated: number[]; meterBefore: number }[] = [];
   const backend: Backend = {
     specificationVersion: scripted.specificationVersion,
@@ -106,11 +112,13 @@ async function kvReuse(model: LlamaCppModel) {
 async function decodeSpeed(model: LlamaCppModel) {
   const prompt = encode('<|start|>user<|message|>Write a long story.<|end|><|start|>assistant');
   const tokens = 300;
-  const backend = model.createBackend(CONTEXT);
-  await backend.initialize();
+  const plainBackend = model.createBackend({ ...CONTEXT, speculativeDecoding: false });
+  const speculativeBackend = model.createBackend(CONTEXT);
+  await plainBackend.initialize();
+  await speculativeBackend.initialize();
   const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
   const sequence = context.getSequence();
-  const ours = async (sampling: { temperature: number; seed: number }) => {
+  const ours = async (sampling: { temperature: number; seed: number }, backend = plainBackend) => {
     let rate = 0;
     for await (const chunk of backend.doGenerate({
       promptTokens: prompt,
@@ -135,22 +143,30 @@ async function decodeSpeed(model: LlamaCppModel) {
     return (count - 1) / ((performance.now() - started) / 1000);
   };
   const greedyOurs: number[] = [];
+  const greedySpeculative: number[] = [];
   const greedyBare: number[] = [];
   const sampledOurs: number[] = [];
   const sampledTopKZero: number[] = [];
   // Interleaved runs, best of each: on a machine shared with other jobs, the fastest run is the least disturbed.
   for (let run = 0; run < 8; run++) {
     greedyOurs.push(await ours({ temperature: 0, seed: run }));
+    greedySpeculative.push(await ours({ temperature: 0, seed: run }, speculativeBackend));
     greedyBare.push(await bare({ temperature: 0 }));
     sampledOurs.push(await ours({ temperature: 1, seed: run }));
     sampledTopKZero.push(await bare({ temperature: 1, topP: 1, topK: 0, seed: run }));
   }
-  await backend.dispose();
+  await plainBackend.dispose();
+  await speculativeBackend.dispose();
   await context.dispose();
   const best = (values: number[]) => Math.max(...values);
   return {
-    greedyTokensPerSecond: { ours: best(greedyOurs), bare: best(greedyBare) },
+    greedyTokensPerSecond: {
+      ours: best(greedyOurs),
+      oursSpeculative: best(greedySpeculative),
+      bare: best(greedyBare),
+    },
     greedyRatio: best(greedyOurs) / best(greedyBare),
+    greedySpeculativeRatio: best(greedySpeculative) / best(greedyBare),
     defaultSamplingTokensPerSecond: { ours: best(sampledOurs), nodeLlamaCppTopKZero: best(sampledTopKZero) },
     defaultSamplingRatio: best(sampledOurs) / best(sampledTopKZero),
   };
@@ -159,7 +175,20 @@ async function decodeSpeed(model: LlamaCppModel) {
 const QUESTIONS = ['What is the weather in Seoul?', 'And tomorrow?', 'Thanks! Anything else?'];
 const ANSWERS = ['It is clear and 5°C.', 'Rain is expected tomorrow.', 'Take an umbrella.'];
 
-/** 3. Three turns through LlamaChatSession + HarmonyChatWrapper, and through the runner and our backend. */
+/**
+ * 3. Three turns through LlamaChatSession + HarmonyChatWrapper, and through the runner and our backend, each
+ * answer forced the same way on both sides: a token grammar plus a bias that favours the next expected token
+ * (so the sampler's first pick satisfies the grammar and llama.cpp skips its pass over the whole vocabulary,
+ * as the scripted tests do). Both contexts exist before the first turn is timed.
+ *
+ * What made ours look slower in 0.1 was the bench, not the agent: both sides keep the full SWA cache (no
+ * checkpoints) and the runner's host cost is below a millisecond a turn (runner.bench.ts). 0.1 forced the
+ * answers by grammar alone, so every sampled token paid llama.cpp's grammar pass over the whole vocabulary,
+ * and our side sampled three more such tokens (`<|channel|>final<|message|>`, which the chat wrapper writes
+ * without sampling) and created its context inside the first timed turn. Measured in one run (2026-12-05):
+ * grammar alone, ours 1071/491/399 ms against 885/604/288 ms; grammar plus the favoured-token bias on both
+ * sides, ours 126/126/111 ms against 180/199/232 ms.
+ */
 async function chatSessionComparison(model: LlamaCppModel) {
   const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
   const sequence = context.getSequence();
@@ -168,28 +197,50 @@ async function chatSessionComparison(model: LlamaCppModel) {
     chatWrapper: new HarmonyChatWrapper({ todayDate: null }),
     systemPrompt: 'Answer briefly.',
   });
+  const favoured = new Map<number, TokenBias>();
+  const favour = (token: number | undefined) => {
+    if (token === undefined) return new TokenBias(model.model.tokenizer);
+    let bias = favoured.get(token);
+    if (bias === undefined) {
+      bias = new TokenBias(model.model.tokenizer).set(token as Token, { logit: 1000 });
+      favoured.set(token, bias);
+    }
+    return bias;
+  };
   const nodeLlamaCpp: { evaluatedPromptTokens: number; ms: number }[] = [];
   for (const [index, question] of QUESTIONS.entries()) {
-    // The wrapper writes `<|channel|>final<|message|>` itself; the grammar forces the answer text.
-    const grammar = await model.llama.createGrammar({
-      grammar: tokenScriptGrammar(tokenizer.encodeOrdinary(ANSWERS[index]!)),
-    });
+    // The wrapper writes `<|channel|>final<|message|>` itself; the grammar and the bias force the answer text.
+    const expected = tokenizer.encodeOrdinary(ANSWERS[index]!);
+    let generated = 0;
     const before = sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens;
     const started = performance.now();
-    const answer = await session.prompt(question, { grammar, maxTokens: 64, temperature: 1, seed: 1 });
+    const grammar = await model.llama.createGrammar({ grammar: tokenScriptGrammar(expected) });
+    const answer = await session.prompt(question, {
+      grammar,
+      maxTokens: 64,
+      temperature: 1,
+      seed: 1,
+      tokenBias: () => favour(expected[generated]),
+      onToken: (tokens) => {
+        generated += tokens.length;
+      },
+    });
     const ms = performance.now() - started;
     const evaluated = sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens - before;
     nodeLlamaCpp.push({ evaluatedPromptTokens: evaluated - tokenizer.encodeOrdinary(answer).length, ms });
   }
   await context.dispose();
 
-  // The same grammars as the chat session's, without the scripted backend's expected-token hint, so both
-  // sides pay llama.cpp's full grammar pass on every token.
   let turn = 0;
   const backend = model.createBackend({
     ...CONTEXT,
-    grammarForRequest: () => tokenScriptGrammar(encode(`<|channel|>final<|message|>${ANSWERS[turn++]}`)),
+    speculativeDecoding: false,
+    grammarForRequest: () => {
+      const expectedTokens = encode(`<|channel|>final<|message|>${ANSWERS[turn++]}`);
+      return { gbnf: tokenScriptGrammar(expectedTokens), expectedTokens };
+    },
   });
+  await backend.initialize();
   const agent = createAgent({ backend, instructions: 'Answer briefly.', currentDate: null });
   const ours: { evaluatedPromptTokens: number; ms: number }[] = [];
   let history: Parameters<typeof agent.run>[1] = {};
@@ -206,6 +257,135 @@ async function chatSessionComparison(model: LlamaCppModel) {
   return { nodeLlamaCpp, ours };
 }
 
+const AGENT_PROMPTS = [
+  'What is the weather in Seoul?',
+  'Where is user john123 right now?',
+  'Convert 21 degrees Celsius to Fahrenheit.',
+  'and for jay_lee?',
+].map((question) => encode(`<|start|>user<|message|>${question}<|end|><|start|>assistant`));
+
+async function generateAll(backend: Backend, prompt: readonly number[], maxTokens: number) {
+  let generated = 0;
+  for await (const chunk of backend.doGenerate({
+    promptTokens: prompt,
+    stopTokens: [],
+    maxTokens,
+    sampling: { temperature: 0, seed: 1 },
+    signal: undefined,
+    constrainedTools: [],
+  })) {
+    if (chunk.type === 'finish') generated = chunk.usage.generatedTokens;
+  }
+  return generated;
+}
+
+/**
+ * 4. Several agents on one model: N generations one at a time on one backend, vs N at once on a backend group
+ * (one context, a sequence each, decoded in shared batches). Tokens/s of all N; memory of N separate contexts
+ * vs one group context.
+ *
+ * On the tiny model the ratio stays far below what a real model gets: its two 64-wide layers cost next to
+ * nothing, and each token's cost is the 201,088-row output projection and sampling, which grow with the
+ * number of sequences in a batch. On gpt-oss-20b a decode step reads gigabytes of weights once for the whole
+ * batch, which is what batching saves.
+ */
+async function batchedAgents(model: LlamaCppModel) {
+  const count = AGENT_PROMPTS.length;
+  const tokens = 96;
+  const options = { ...CONTEXT, speculativeDecoding: false } as const;
+  const lone = model.createBackend(options);
+  await lone.initialize();
+  const group = model.createBackendGroup(count, options);
+  await Promise.all(group.backends.map((backend) => backend.initialize()));
+  const sequential: number[] = [];
+  const concurrent: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    let started = performance.now();
+    let generated = 0;
+    for (const prompt of AGENT_PROMPTS) generated += await generateAll(lone, prompt, tokens);
+    sequential.push(generated / ((performance.now() - started) / 1000));
+    started = performance.now();
+    const counts = await Promise.all(
+      group.backends.map((backend, index) => generateAll(backend, AGENT_PROMPTS[index]!, tokens)),
+    );
+    concurrent.push(counts.reduce((sum, value) => sum + value, 0) / ((performance.now() - started) / 1000));
+  }
+  await lone.dispose();
+  await group.dispose();
+
+  // Memory: node-llama-cpp's estimate of N contexts of one sequence each, against one context of N sequences
+  // (KV cache and compute buffers; the KV cache is the same, the compute buffers exist once in a group).
+  const estimate = async (sequences: number) =>
+    (
+      await model.model.fileInsights.estimateContextResourceRequirementsV2({
+        contextSize: CONTEXT.contextSize,
+        batchSize: CONTEXT.batchSize,
+        sequences,
+        modelGpuLayers: 0,
+        swaFullCache: true,
+      })
+    ).cpuRam /
+    2 ** 20;
+  const separateMiB = count * (await estimate(1));
+  const groupMiB = await estimate(count);
+  const best = (values: number[]) => Math.max(...values);
+  return {
+    agents: count,
+    tokensPerSecond: { oneAtATime: best(sequential), batched: best(concurrent) },
+    throughputRatio: best(concurrent) / best(sequential),
+    memoryMiB: { separateContexts: separateMiB, group: groupMiB },
+  };
+}
+
+/**
+ * 5. Speculative decoding on a copy-heavy step: an answer that repeats the user's text, forced by a token
+ * grammar (as the scripted tests do), with and without prompt-lookup guesses. Same tokens either way.
+ */
+async function speculativeCopy(model: LlamaCppModel) {
+  const copied =
+    'The account john123 belongs to Jonathan Appleseed, who lives at 1 Infinite Loop, Cupertino, California, United States, and prefers Fahrenheit; jay_lee lives at 221B Baker Street, London.';
+  const prompt = encode(
+    `<|start|>user<|message|>Repeat this exactly: ${copied}<|end|><|start|>assistant<|channel|>final<|message|>`,
+  );
+  const forced = tokenizer.encodeOrdinary(copied);
+  const grammarForRequest = () => ({ gbnf: tokenScriptGrammar(forced), expectedTokens: forced });
+  const plain = model.createBackend({ ...CONTEXT, speculativeDecoding: false, grammarForRequest });
+  const speculative = model.createBackend({ ...CONTEXT, grammarForRequest });
+  await plain.initialize();
+  await speculative.initialize();
+  const rate = async (backend: Backend) => {
+    let result = 0;
+    for await (const chunk of backend.doGenerate({
+      promptTokens: prompt,
+      stopTokens: [],
+      maxTokens: forced.length + 1,
+      sampling: { temperature: 0, seed: 1 },
+      signal: undefined,
+      constrainedTools: [],
+    })) {
+      if (chunk.type === 'finish')
+        result = (chunk.usage.generatedTokens - 1) / (chunk.usage.decodeMs! / 1000);
+    }
+    return result;
+  };
+  const plainRates: number[] = [];
+  const speculativeRates: number[] = [];
+  for (let run = 0; run < 8; run++) {
+    plainRates.push(await rate(plain));
+    speculativeRates.push(await rate(speculative));
+  }
+  const predictions = speculative.tokenPredictions;
+  await plain.dispose();
+  await speculative.dispose();
+  const best = (values: number[]) => Math.max(...values);
+  return {
+    tokens: forced.length,
+    tokensPerSecond: { plain: best(plainRates), speculative: best(speculativeRates) },
+    ratio: best(speculativeRates) / best(plainRates),
+    guessedShare: predictions.used / (8 * forced.length),
+  };
+}
+
 /** Runs the llama.cpp benchmark on the tiny model and returns its figures. */
 export async function runLlamaCppBenchmark() {
   const file = await getTinyGptOssModel();
@@ -218,6 +398,8 @@ export async function runLlamaCppBenchmark() {
       kvReuse: await kvReuse(model),
       decode: await decodeSpeed(model),
       chatSession: await chatSessionComparison(model),
+      batched: await batchedAgents(model),
+      speculative: await speculativeCopy(model),
     };
   } finally {
     await model.dispose();
@@ -241,18 +423,32 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   );
   const decode = result.decode;
   console.log(
-    `  (2) greedy decode: ours ${fixed(decode.greedyTokensPerSecond.ours, 0)} tok/s, bare node-llama-cpp ${fixed(decode.greedyTokensPerSecond.bare, 0)} tok/s, ratio ${fixed(decode.greedyRatio)} (target >= 0.95)`,
+    `  (2) greedy decode: ours ${fixed(decode.greedyTokensPerSecond.ours, 0)} tok/s, bare node-llama-cpp ${fixed(decode.greedyTokensPerSecond.bare, 0)} tok/s, ratio ${fixed(decode.greedyRatio)} (target >= 0.98)`,
+  );
+  console.log(
+    `      with speculative decoding on (random text, guesses mostly refuted): ${fixed(decode.greedyTokensPerSecond.oursSpeculative, 0)} tok/s, ratio ${fixed(decode.greedySpeculativeRatio)}`,
   );
   console.log(
     `      default sampling: ours ${fixed(decode.defaultSamplingTokensPerSecond.ours, 0)} tok/s, node-llama-cpp topK 0 ${fixed(decode.defaultSamplingTokensPerSecond.nodeLlamaCppTopKZero, 0)} tok/s, ratio ${fixed(decode.defaultSamplingRatio)}`,
   );
   console.log(
-    '  (3) same answers forced by grammars; the chat wrapper writes <|channel|>final<|message|> unsampled',
+    '  (3) same answers forced on both sides (grammar + favoured next token); the chat wrapper writes <|channel|>final<|message|> unsampled',
   );
   for (const [index, turn] of result.chatSession.nodeLlamaCpp.entries()) {
     const ours = result.chatSession.ours[index]!;
     console.log(
-      `  (3) turn ${index + 1}: LlamaChatSession evaluated ${turn.evaluatedPromptTokens} prompt tokens in ${fixed(turn.ms, 0)} ms; runner + our backend ${ours.evaluatedPromptTokens} in ${fixed(ours.ms, 0)} ms`,
+      `  (3) turn ${index + 1}: LlamaChatSession evaluated ${turn.evaluatedPromptTokens} prompt tokens in ${fixed(turn.ms, 0)} ms; runner + our backend ${ours.evaluatedPromptTokens} in ${fixed(ours.ms, 0)} ms, ratio ${fixed(ours.ms / turn.ms)} (target <= 1.00)`,
     );
   }
+  const batched = result.batched;
+  console.log(
+    `  (4) ${batched.agents} agents: one at a time ${fixed(batched.tokensPerSecond.oneAtATime, 0)} tok/s, batched on one context ${fixed(batched.tokensPerSecond.batched, 0)} tok/s, ratio ${fixed(batched.throughputRatio)} (target >= 2.50)`,
+  );
+  console.log(
+    `      memory (node-llama-cpp's estimate): ${batched.agents} separate contexts ${fixed(batched.memoryMiB.separateContexts, 1)} MiB, one group context ${fixed(batched.memoryMiB.group, 1)} MiB`,
+  );
+  const speculative = result.speculative;
+  console.log(
+    `  (5) copy-heavy step (${speculative.tokens} tokens copied): plain ${fixed(speculative.tokensPerSecond.plain, 0)} tok/s, speculative ${fixed(speculative.tokensPerSecond.speculative, 0)} tok/s, ratio ${fixed(speculative.ratio)} (target >= 1.30), ${fixed(speculative.guessedShare * 100, 0)}% of tokens were verified guesses`,
+  );
 }
