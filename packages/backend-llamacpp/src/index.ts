@@ -12,12 +12,14 @@
  */
 
 export { assertNoEndOfGenerationTokens, fixJsonGrammar } from './grammar-cache.js';
+export type { TokenPredictionStatistics } from './llama-cpp-backend.js';
 export { LlamaCppBackend } from './llama-cpp-backend.js';
 export type {
   LlamaCppBackendOptions,
   RequestGrammar,
   RequestGrammarSelector,
   ResolvedLlamaCppBackendOptions,
+  SpeculativeDecodingOptions,
 } from './llama-cpp-backend-options.js';
 export { LLAMA_CPP_BACKEND_DEFAULTS, resolveLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 export type { LlamaCppBackendGroup } from './llama-cpp-model.js';

@@ -23,6 +23,15 @@ export interface RequestGrammar {
 /** Chooses the grammar of a request (GBNF text or a {@link RequestGrammar}), or undefined for none. */
 export type RequestGrammarSelector = (request: BackendGenerateRequest) => string | RequestGrammar | undefined;
 
+/** Settings of {@link LlamaCppBackendOptions.speculativeDecoding}. */
+export interface SpeculativeDecodingOptions {
+  /**
+   * The most tokens guessed (and verified) per decode step.
+   * @defaultValue 1
+   */
+  readonly maxPredictedTokens?: number;
+}
+
 /** Options of {@link LlamaCppModel.createBackend}. */
 export interface LlamaCppBackendOptions {
   /**
@@ -92,7 +101,7 @@ export interface LlamaCppBackendOptions {
    * pays: up to two tokens per decode step.
    * @defaultValue true (one token guessed per decode step)
    */
-  readonly speculativeDecoding?: boolean | { readonly maxPredictedTokens?: number };
+  readonly speculativeDecoding?: boolean | SpeculativeDecodingOptions;
   /**
    * The `backendId` reported to the runner.
    * @defaultValue 'llamacpp'
@@ -122,7 +131,7 @@ export interface ResolvedLlamaCppBackendOptions {
   /** See {@link LlamaCppBackendOptions.grammarForRequest}. */
   readonly grammarForRequest: RequestGrammarSelector | undefined;
   /** See {@link LlamaCppBackendOptions.speculativeDecoding}; undefined when off. */
-  readonly speculativeDecoding: { readonly maxPredictedTokens: number } | undefined;
+  readonly speculativeDecoding: Required<SpeculativeDecodingOptions> | undefined;
   /** See {@link LlamaCppBackendOptions.backendId}. */
   readonly backendId: string;
 }
@@ -149,7 +158,10 @@ export const LLAMA_CPP_BACKEND_DEFAULTS = {
   /** {@link LlamaCppBackendOptions.constrainOutput}: on. */
   constrainOutput: true,
   /** {@link LlamaCppBackendOptions.speculativeDecoding}: on, one token guessed per decode step. */
-  speculativeDecoding: { maxPredictedTokens: 1 },
+  speculativeDecoding: {
+    /** One token guessed per decode step. */
+    maxPredictedTokens: 1,
+  },
   /** {@link LlamaCppBackendOptions.backendId}: `llamacpp`. */
   backendId: 'llamacpp',
 } as const;

@@ -23,6 +23,18 @@ import type { AcquiredSequence, SequenceSource } from './sequence-source.js';
 import { SteeredTokenPredictor } from './steered-token-predictor.js';
 import { isAborted, toLlamaTokens } from './tokens.js';
 
+/** Counts of speculative decoding's guesses, from {@link LlamaCppBackend.tokenPredictions}. */
+export interface TokenPredictionStatistics {
+  /** Guesses the model confirmed and that were then generated. */
+  readonly used: number;
+  /** Guesses the model confirmed that were not generated (the generation stopped first). */
+  readonly unused: number;
+  /** Guesses the model confirmed (`used` + `unused`). */
+  readonly validated: number;
+  /** Guesses the model sampled otherwise, discarded with everything guessed after them. */
+  readonly refuted: number;
+}
+
 /** A generation's mutable bookkeeping. */
 interface GenerationProgress {
   readonly started: number;
@@ -101,7 +113,7 @@ export class LlamaCppBackend implements Backend {
    * `speculativeDecoding` is off): predicted tokens that were `validated` (and then `used` or left `unused`)
    * or `refuted` by the model.
    */
-  get tokenPredictions(): { used: number; unused: number; validated: number; refuted: number } {
+  get tokenPredictions(): TokenPredictionStatistics {
     const sequence = this.#activeSequence;
     if (sequence === undefined || sequence.disposed) return { used: 0, unused: 0, validated: 0, refuted: 0 };
     const { used, unused, validated, refuted } = sequence.tokenPredictions;

@@ -3,7 +3,7 @@
  * each agent the same tokens as a backend of its own.
  */
 
-import { HARMONY_TOKENS } from '@harmony-agents/core';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlamaCppModel } from '../src/index.js';
 import { tokenScriptGrammar } from '../src/test-models/index.js';
