@@ -55,7 +55,7 @@ try {
     );
 
   // 2. What each tarball holds.
-  for (const name of ['core', 'tools', 'backend-llamacpp']) {
+  for (const name of ['core', 'tools', 'backend-llamacpp', 'cli']) {
     const entries = run('tar', ['-tzf', tarball(name)], work)
       .trim()
       .split('\n');
@@ -83,6 +83,14 @@ try {
     if (manifest.includes('@harmony-agents/source') || /"source"\s*:/.test(manifest))
       fail(`${name}: the published exports keep a source condition`);
     if (manifest.includes('workspace:')) fail(`${name}: the manifest keeps a workspace: range`);
+    if (name === 'cli') {
+      if (
+        !run('tar', ['-xzOf', tarball(name), 'package/dist/bin.js'], work).startsWith('#!/usr/bin/env node\n')
+      )
+        fail('cli: dist/bin.js does not start with a node shebang');
+      if (JSON.parse(manifest).bin?.['harmony-agents'] !== './dist/bin.js')
+        fail('cli: the harmony-agents binary is not dist/bin.js');
+    }
     const workspace = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
     const published = Object.keys(JSON.parse(manifest).exports).join(', ');
     if (published !== Object.keys(workspace.exports).join(', '))

@@ -1,6 +1,6 @@
 /**
  * The CLI without a terminal: questions piped in, the chat piped out (plain text, not one escape code), and
- * one-shot mode (`-p`), which prints the answer alone. Usage errors exit with 2 and say what is accepted.
+ * one-shot mode (`-p`), which prints the answer alone; `--mcp` with a real MCP server.
  */
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,17 +45,6 @@ describe('harmony-agents chat, piped', () => {
     expect(cli.output).toBe('In Seoul it is 5 °C and clear (made-up figures from the demonstration tool).\n');
   }, 120_000);
 
-  it('rejects bad options with exit code 2 and the accepted values', async () => {
-    const effort = new CliProcess(['chat', '--smoke', '--effort', 'max'], { pty: false });
-    expect(await effort.exited).toBe(2);
-    expect(effort.errors).toBe('harmony-agents: --effort must be low, medium or high, got max\n');
-    const tools = new CliProcess(['chat', '--tools', 'weather,web'], { pty: false });
-    expect(await tools.exited).toBe(2);
-    expect(tools.errors).toContain(
-      '--tools: unknown tool "web"; choose from weather, python, browser, time, calculator, files',
-    );
-  }, 120_000);
-
   it('--mcp adds the tools of the configured MCP servers', async () => {
     const entry = createRequire(import.meta.url).resolve(
       '@modelcontextprotocol/server-filesystem/dist/index.js',
@@ -73,10 +62,5 @@ describe('harmony-agents chat, piped', () => {
     expect(cli.output).toContain('  get_current_weather: ');
     expect(cli.output).toMatch(/\n {2}list_directory: /u);
     expect(cli.output).toMatch(/\n {2}read_text_file: /u);
-
-    writeFileSync(config, JSON.stringify({ servers: {} }));
-    const invalid = new CliProcess(['chat', '--smoke', '--mcp', config], { pty: false });
-    expect(await invalid.exited).toBe(2);
-    expect(invalid.errors).toContain(`--mcp ${config}: expected { "mcpServers": {`);
   }, 120_000);
 });
