@@ -76,7 +76,7 @@ export type {
   ToolDescription,
   ToolNamespaceConfig,
 } from './harmony/types.js';
-export type { Agent, AgentOptions, ResumeOptions, RunOptions } from './runner/agent.js';
+export type { Agent, AgentOptions, ResumeOptions, RunArguments, RunOptions } from './runner/agent.js';
 export { createAgent } from './runner/agent.js';
 export type { AgentEventListener, RunResult } from './runner/agent-run.js';
 export { AgentRun } from './runner/agent-run.js';
@@ -135,6 +135,7 @@ export type {
   FunctionTool,
   Tool,
   ToolApprovalPolicy,
+  ToolCallContext,
   ToolContext,
   ValidationResult,
 } from './tools/types.js';

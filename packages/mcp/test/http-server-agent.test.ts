@@ -129,6 +129,7 @@ describe('a streamable HTTP MCP server', () => {
       step: 1,
       recipient: 'functions.lookup_order',
       channel: 'commentary',
+      context: undefined,
     };
     const error = await Promise.resolve(lookup?.execute({ id: 'A-1' }, context)).catch(
       (caught: unknown) => caught,

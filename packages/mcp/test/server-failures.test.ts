@@ -136,6 +136,7 @@ describe('a stdio MCP server that fails', () => {
       step: 1,
       recipient: 'functions.echo',
       channel: 'commentary',
+      context: undefined,
     };
     await expect(echo?.execute({ message: 'hi' }, context)).rejects.toMatchObject({ reason: 'closed' });
   });

@@ -8,6 +8,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.calculator',
   channel: 'commentary',
+  context: undefined,
 };
 
 function rejectionOf(

@@ -8,6 +8,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.get_current_time',
   channel: 'commentary',
+  context: undefined,
 };
 
 const SUMMER = new Date('2025-06-28T12:05:09.250Z');

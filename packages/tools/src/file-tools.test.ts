@@ -11,6 +11,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.read_file',
   channel: 'commentary',
+  context: undefined,
 };
 
 let base: string;

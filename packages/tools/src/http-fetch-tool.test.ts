@@ -11,7 +11,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetchTool, type HttpFetchToolOptions } from './http-fetch-tool.js';
 
 function context(signal: AbortSignal = new AbortController().signal): ToolContext {
-  return { signal, callId: 'call_1', step: 1, recipient: 'functions.http_fetch', channel: 'commentary' };
+  return {
+    signal,
+    callId: 'call_1',
+    step: 1,
+    recipient: 'functions.http_fetch',
+    channel: 'commentary',
+    context: undefined,
+  };
 }
 
 let server: Server;

@@ -13,7 +13,14 @@ const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../t
 let callNumber = 0;
 function context(signal: AbortSignal = new AbortController().signal): ToolContext {
   callNumber += 1;
-  return { signal, callId: `call_${callNumber}`, step: 1, recipient: 'python', channel: 'analysis' };
+  return {
+    signal,
+    callId: `call_${callNumber}`,
+    step: 1,
+    recipient: 'python',
+    channel: 'analysis',
+    context: undefined,
+  };
 }
 
 function run(tool: PythonTool, code: string, signal?: AbortSignal): Promise<string> {

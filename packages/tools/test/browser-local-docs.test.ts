@@ -18,6 +18,7 @@ function browse(viewTokens?: number) {
     step: 1,
     recipient: 'browser',
     channel: 'analysis',
+    context: undefined,
   };
   const call = (name: 'search' | 'open' | 'find', args: unknown) =>
     browser.execute(

@@ -319,6 +319,7 @@ describe('browser tool with the HTTP page fetcher', () => {
     step: 1,
     recipient: 'browser.open',
     channel: 'analysis',
+    context: undefined,
   };
 
   it('opens URLs and links, and shows fetch failures to the model as text', async () => {

@@ -152,6 +152,7 @@ describe('pinned connections against DNS rebinding', () => {
       step: 1,
       recipient: 'functions.http_fetch',
       channel: 'commentary',
+      context: undefined,
     };
     const output = await tool.execute({ url: `http://rebind.test:${port}/page` }, context);
     expect(output).toContain('Served by A.');

@@ -23,6 +23,7 @@ function context(): ToolContext {
     step: 1,
     recipient: 'python',
     channel: 'analysis',
+    context: undefined,
   };
 }
 

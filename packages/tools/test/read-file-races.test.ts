@@ -18,6 +18,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.read_file',
   channel: 'commentary',
+  context: undefined,
 };
 
 /** Swaps `root/folder` for a symbolic link to `outside/folder` and back, as fast as it can. */

@@ -205,6 +205,8 @@ const RUN_OPTION_CHECKS: Readonly<Record<keyof RunOptions, OptionCheck>> = {
   },
   reasoningEffort: oneOf(REASONING_EFFORTS),
   maxTokens: positiveInteger,
+  // The application's own value, passed to tools as is.
+  context: () => undefined,
 };
 
 /** `createAgent`'s options with every default applied. */

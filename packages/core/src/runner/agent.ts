@@ -16,12 +16,16 @@ import { executeRun, type ResolvedRunSettings } from './run-loop.js';
 import { parseToolArguments } from './tool-arguments.js';
 import type { ToolErrorBehavior, ToolErrorKind, ToolRouter } from './tool-executor.js';
 
-/** Options of {@link createAgent}. Unknown keys are refused (a `ConfigurationError`), so a typo never passes silently. */
-export interface AgentOptions {
+/**
+ * Options of {@link createAgent}. Unknown keys are refused (a `ConfigurationError`), so a typo never
+ * passes silently. `TContext` is the application context the agent's runs give to tools (see
+ * {@link RunOptions.context}); it is inferred from the tools' `execute` signatures.
+ */
+export interface AgentOptions<TContext = unknown> {
   /** The inference backend. */
   readonly backend: Backend;
   /** Function tools (from `defineTool`) and built-in tools (`browser`, `python`). @defaultValue `[]` */
-  readonly tools?: readonly Tool[];
+  readonly tools?: readonly Tool<TContext>[];
   /** Developer instructions, rendered under `# Instructions`. @defaultValue none */
   readonly instructions?: string;
   /** How hard the model thinks; rendered as `Reasoning: <effort>`. @defaultValue `'medium'` */
@@ -64,7 +68,7 @@ export interface AgentOptions {
 }
 
 /** Options of one {@link Agent.run}. Unknown keys are refused, like `createAgent`'s. */
-export interface RunOptions {
+export interface RunOptions<TContext = unknown> {
   /** The conversation so far: a {@link Conversation} or Harmony messages. @defaultValue empty */
   readonly history?: Conversation | readonly Message[];
   /** Aborts the run; the history keeps every completed message. */
@@ -73,10 +77,37 @@ export interface RunOptions {
   readonly reasoningEffort?: ReasoningEffort;
   /** Overrides the agent's token budget for this run. */
   readonly maxTokens?: number;
+  /**
+   * The application's context for this run (a user id, a database handle, ...): every tool's
+   * `execute` receives it as `context.context`. It is never shown to the model nor saved in the
+   * history. Required when a tool declares a context type that does not accept `undefined`.
+   * @defaultValue `undefined`
+   */
+  readonly context?: TContext;
 }
 
-/** An agent: a backend, tools and instructions. Create one with {@link createAgent}. */
-export interface Agent {
+/**
+ * The options parameter of {@link Agent.run} (and, with `ResumeOptions`, of {@link Agent.resume}):
+ * optional, unless the agent's tools need a context (`TContext` does not accept `undefined`), then
+ * required with its `context`.
+ */
+export type RunArguments<
+  TContext,
+  TOptions extends RunOptions<TContext> | ResumeOptions<TContext> = RunOptions<TContext>,
+> = undefined extends TContext
+  ? [options?: TOptions]
+  : [
+      options: TOptions & {
+        /** The application's context for this run, as the tools declare it. */
+        readonly context: TContext;
+      },
+    ];
+
+/**
+ * An agent: a backend, tools and instructions. Create one with {@link createAgent}. `TContext` is the
+ * application context its runs give to tools.
+ */
+export interface Agent<TContext = unknown> {
   /** The Harmony encoding the agent renders and parses with. */
   readonly encoding: HarmonyEncoding;
   /**
@@ -89,7 +120,7 @@ export interface Agent {
    * conversation's JSON given as `history`: load it with `Conversation.fromJSON`).
    * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
-  run(input: string | Message, options?: RunOptions): AgentRun;
+  run(input: string | Message, ...options: RunArguments<TContext>): AgentRun;
   /**
    * Continues a run that stopped with status `'interrupted'` (tools that need approval): `history` is
    * its `result.history` (or that conversation saved and loaded, in any process), `decisions` maps
@@ -101,7 +132,11 @@ export interface Agent {
    * invalid or for a call that is not waiting (decisions applied twice), or this history object was
    * already resumed; {@link ConfigurationError} for invalid options.
    */
-  resume(history: Conversation, decisions: ApprovalDecisions, options?: ResumeOptions): AgentRun;
+  resume(
+    history: Conversation,
+    decisions: ApprovalDecisions,
+    ...options: RunArguments<TContext, ResumeOptions<TContext>>
+  ): AgentRun;
   /**
    * The calls an interrupted history waits on (empty if none), read from the history alone: what to
    * show a person after `Conversation.load` in another process, before {@link Agent.resume}.
@@ -110,7 +145,7 @@ export interface Agent {
 }
 
 /** Options of {@link Agent.resume}: those of a run, without the history (given as an argument). */
-export type ResumeOptions = Omit<RunOptions, 'history'>;
+export type ResumeOptions<TContext = unknown> = Omit<RunOptions<TContext>, 'history'>;
 
 function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -128,21 +163,22 @@ function formatDate(date: Date): string {
  * @throws {@link ConfigurationError} for an invalid option or an unknown option key, naming the option
  * (`error.option`) and the values it accepts; `ToolDefinitionError` for invalid tools.
  */
-export function createAgent(options: AgentOptions): Agent {
-  const resolved = resolveAgentOptions(options);
+export function createAgent<TContext = unknown>(options: AgentOptions<TContext>): Agent<TContext> {
+  const resolved = resolveAgentOptions(options as AgentOptions);
   const { backend, tools, currentDate } = resolved;
   validateToolSet(tools);
   const functions = new Map<string, FunctionTool<unknown, unknown>>();
   const builtins = new Map<string, BuiltinTool>();
   for (const tool of tools) {
-    if (tool.kind === 'function') functions.set(tool.name, tool);
+    // The router runs every tool with the run's context, whatever its declared type.
+    if (tool.kind === 'function') functions.set(tool.name, tool as FunctionTool<unknown, unknown>);
     else builtins.set(tool.namespace.name, tool);
   }
   const router: ToolRouter = { functions, builtins };
   const encoding = loadHarmonyEncoding();
   const functionList = [...functions.values()];
 
-  const resolveSettings = (runOptions: ResumeOptions): ResolvedRunSettings => ({
+  const resolveSettings = (runOptions: ResumeOptions<TContext>): ResolvedRunSettings => ({
     backend,
     encoding,
     router,
@@ -165,6 +201,7 @@ export function createAgent(options: AgentOptions): Agent {
       defaultTimeoutMs: resolved.toolTimeoutMs,
       maxIdenticalToolCalls: resolved.maxIdenticalToolCalls,
       onToolError: resolved.onToolError,
+      context: runOptions.context,
     },
     onParseError: resolved.onParseError,
     constrainToolArguments:
@@ -175,7 +212,8 @@ export function createAgent(options: AgentOptions): Agent {
 
   return {
     encoding,
-    resume(history, decisions, runOptions = {}) {
+    resume(history, decisions, ...rest) {
+      const runOptions: ResumeOptions<TContext> = rest[0] ?? {};
       checkRunOptions(runOptions);
       if (!(history instanceof Conversation)) {
         throw new ConfigurationError(
@@ -208,7 +246,8 @@ export function createAgent(options: AgentOptions): Agent {
         return { callId: callId!, toolName, recipient, arguments: args };
       });
     },
-    run(input, runOptions = {}) {
+    run(input, ...rest) {
+      const runOptions: RunOptions<TContext> = rest[0] ?? {};
       checkRunOptions(runOptions);
       const message = toUserMessage(input);
       const given = runOptions.history;

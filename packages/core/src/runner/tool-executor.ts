@@ -50,6 +50,8 @@ export interface ToolExecutorSettings {
   readonly defaultTimeoutMs: number;
   readonly maxIdenticalToolCalls: number;
   readonly onToolError: Readonly<Record<ToolErrorKind, ToolErrorBehavior>>;
+  /** The run's application context, given to every tool as `context.context`. */
+  readonly context: unknown;
 }
 
 /** The outcome of one call: the tool message for the model and what to report. */
@@ -239,6 +241,7 @@ export class ToolExecutor {
           step: call.step,
           recipient: call.recipient,
           channel: call.channel ?? undefined,
+          context: this.#settings.context,
         };
         return target.kind === 'function'
           ? target.tool.execute(args, context)
@@ -311,6 +314,7 @@ export class ToolExecutor {
       step: call.step,
       recipient: call.recipient,
       channel: call.channel ?? undefined,
+      context: this.#settings.context,
     };
     try {
       return (await policy(validated.value, context)) === false ? null : request;

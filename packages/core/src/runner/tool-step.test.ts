@@ -33,6 +33,7 @@ const settings: ToolExecutorSettings = {
     tool_timeout: 'report',
     repeated_tool_call: 'report',
   },
+  context: undefined,
 };
 const executor = () =>
   new ToolExecutor(

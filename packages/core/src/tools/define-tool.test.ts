@@ -34,6 +34,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.get_current_temperature',
   channel: 'commentary',
+  context: undefined,
 };
 
 function builtin(name: string): BuiltinTool {

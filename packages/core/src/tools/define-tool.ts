@@ -38,7 +38,7 @@ export interface JsonSchemaToolParameters {
 }
 
 /** The fields every tool definition has. */
-export interface ToolDefinitionFields<TArgs, TResult> {
+export interface ToolDefinitionFields<TArgs, TResult, TContext = unknown> {
   /** The name the model calls, as `functions.<name>`: ASCII letters, digits and `_`, not starting with a digit. */
   readonly name: string;
   /** What the tool does and when to use it; shown to the model as `//` comment lines. */
@@ -47,8 +47,10 @@ export interface ToolDefinitionFields<TArgs, TResult> {
    * Runs the tool with validated arguments (zod defaults and transforms applied). The result is sent
    * to the model: strings as is, anything else as JSON (see `formatToolResult`). Throw to report a
    * failure to the model; honour `context.signal`, which aborts on timeout or when the run is aborted.
+   * `context.context` is what the application gave `agent.run(input, { context })`: annotate the
+   * second parameter as `ToolContext<AppContext>` to type it (the agent then requires it).
    */
-  readonly execute: (args: TArgs, context: ToolContext) => TResult | Promise<TResult>;
+  readonly execute: (args: TArgs, context: ToolContext<TContext>) => TResult | Promise<TResult>;
   /**
    * Timeout of one call in milliseconds (positive, at most 2,147,483,647).
    * @defaultValue the agent's tool timeout
@@ -60,12 +62,12 @@ export interface ToolDefinitionFields<TArgs, TResult> {
    * it with status `'interrupted'`; continue it with `agent.resume(history, decisions)`.
    * @defaultValue false
    */
-  readonly needsApproval?: ToolApprovalPolicy<TArgs> | undefined;
+  readonly needsApproval?: ToolApprovalPolicy<TArgs, TContext> | undefined;
 }
 
 /** A tool definition whose parameters are a zod 4 object schema; `execute` receives `z.output<schema>`. */
-export interface ZodToolDefinition<TSchema extends ZodToolParameters, TResult>
-  extends ToolDefinitionFields<z4.output<TSchema>, TResult> {
+export interface ZodToolDefinition<TSchema extends ZodToolParameters, TResult, TContext = unknown>
+  extends ToolDefinitionFields<z4.output<TSchema>, TResult, TContext> {
   /** The arguments' schema. Its input side is rendered to the model; `.describe()` texts become comments. */
   readonly parameters: TSchema;
 }
@@ -74,14 +76,15 @@ export interface ZodToolDefinition<TSchema extends ZodToolParameters, TResult>
  * A tool definition whose parameters are a zod 3 object schema (zod 3.25+, or `zod/v3` of zod 4);
  * `execute` receives the schema's output type.
  */
-export interface Zod3ToolDefinition<TSchema extends Zod3ToolParameters, TResult>
-  extends ToolDefinitionFields<TSchema['_output'], TResult> {
+export interface Zod3ToolDefinition<TSchema extends Zod3ToolParameters, TResult, TContext = unknown>
+  extends ToolDefinitionFields<TSchema['_output'], TResult, TContext> {
   /** The arguments' schema, converted with `zod-to-json-schema`; `.describe()` texts become comments. */
   readonly parameters: TSchema;
 }
 
 /** A tool definition whose parameters are a raw JSON Schema; `execute` receives `TArgs` (`unknown` by default). */
-export interface JsonSchemaToolDefinition<TArgs, TResult> extends ToolDefinitionFields<TArgs, TResult> {
+export interface JsonSchemaToolDefinition<TArgs, TResult, TContext = unknown>
+  extends ToolDefinitionFields<TArgs, TResult, TContext> {
   /** The arguments' JSON Schema, an object schema; checked with a built-in validator (see `validateJsonSchema`). */
   readonly parameters: JsonSchemaToolParameters;
 }
@@ -114,9 +117,9 @@ export interface JsonSchemaToolDefinition<TArgs, TResult> extends ToolDefinition
  * });
  * ```
  */
-export function defineTool<TSchema extends ZodToolParameters, TResult>(
-  definition: ZodToolDefinition<TSchema, TResult>,
-): FunctionTool<z4.output<TSchema>, TResult>;
+export function defineTool<TSchema extends ZodToolParameters, TResult, TContext = unknown>(
+  definition: ZodToolDefinition<TSchema, TResult, TContext>,
+): FunctionTool<z4.output<TSchema>, TResult, TContext>;
 /**
  * Defines a function tool from a zod 3 object schema, so apps on zod 3 need not migrate. The schema is
  * converted with `zod-to-json-schema` (input side, references inlined) and normalized like a zod 4
@@ -125,9 +128,9 @@ export function defineTool<TSchema extends ZodToolParameters, TResult>(
  *
  * @throws {@link ToolDefinitionError} as for zod 4 schemas.
  */
-export function defineTool<TSchema extends Zod3ToolParameters, TResult>(
-  definition: Zod3ToolDefinition<TSchema, TResult>,
-): FunctionTool<TSchema['_output'], TResult>;
+export function defineTool<TSchema extends Zod3ToolParameters, TResult, TContext = unknown>(
+  definition: Zod3ToolDefinition<TSchema, TResult, TContext>,
+): FunctionTool<TSchema['_output'], TResult, TContext>;
 /**
  * Defines a function tool from a raw JSON Schema. Arguments are `unknown` unless you give their
  * type (`defineTool<{ city: string }>(...)`), which is then trusted, not inferred. They are validated
@@ -136,9 +139,9 @@ export function defineTool<TSchema extends Zod3ToolParameters, TResult>(
  * @throws {@link ToolDefinitionError} as for zod schemas, and for a schema that is not an object
  * schema or cannot be normalized (a non-local `$ref`, ...).
  */
-export function defineTool<TArgs = unknown, TResult = unknown>(
-  definition: JsonSchemaToolDefinition<TArgs, TResult>,
-): FunctionTool<TArgs, TResult>;
+export function defineTool<TArgs = unknown, TResult = unknown, TContext = unknown>(
+  definition: JsonSchemaToolDefinition<TArgs, TResult, TContext>,
+): FunctionTool<TArgs, TResult, TContext>;
 export function defineTool(
   definition:
     | ZodToolDefinition<ZodToolParameters, unknown>

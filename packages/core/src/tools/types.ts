@@ -4,11 +4,11 @@
 
 import type { JsonValue, ToolNamespaceConfig } from '../harmony/types.js';
 
-/** What a tool's `execute` receives besides its arguments. */
-export interface ToolContext {
+/** The fields of {@link ToolContext} other than the application's context. */
+export interface ToolCallContext {
   /** Aborted when the run is aborted or the tool's timeout expires. Pass it on to I/O. */
   readonly signal: AbortSignal;
-  /** The runner's id of this call, unique within the run. */
+  /** The runner's id of this call, unique within the run, saved with the call in the history. */
   readonly callId: string;
   /** The model step (1-based) within the run that made this call. */
   readonly step: number;
@@ -19,12 +19,24 @@ export interface ToolContext {
 }
 
 /**
+ * What a tool's `execute` receives besides its arguments. `context` is the application's context,
+ * given to `agent.run(input, { context })` (a user id, a database handle, ...): never shown to the
+ * model, never saved. Declare its type in `execute`'s signature (`(args, { context }:
+ * ToolContext<AppContext>)`); the agent's `run` then requires a context of that type. With the
+ * default `unknown`, it is `undefined` when the run was given none.
+ */
+export interface ToolContext<TContext = unknown> extends ToolCallContext {
+  /** The application's context given to `agent.run(input, { context })`. */
+  readonly context: TContext;
+}
+
+/**
  * When a tool's calls need a person's approval: always (`true`), never (`false`), or per call, from its
  * validated arguments and context (a function that throws counts as "needs approval").
  */
-export type ToolApprovalPolicy<TArgs = unknown> =
+export type ToolApprovalPolicy<TArgs = unknown, TContext = unknown> =
   | boolean
-  | ((args: TArgs, context: ToolContext) => boolean | Promise<boolean>);
+  | ((args: TArgs, context: ToolContext<TContext>) => boolean | Promise<boolean>);
 
 /** The outcome of validating arguments: the typed value, or human-readable issues. */
 export type ValidationResult<T> =
@@ -45,7 +57,7 @@ export type ValidationResult<T> =
  * A function tool, rendered in the developer message's `functions` namespace and called as
  * `functions.<name>`. Create one with `defineTool`.
  */
-export interface FunctionTool<TArgs = unknown, TResult = unknown> {
+export interface FunctionTool<TArgs = unknown, TResult = unknown, in TContext = unknown> {
   /** Discriminant: a function tool. */
   readonly kind: 'function';
   /** The tool's name, a valid identifier (`[A-Za-z_][A-Za-z0-9_]*`). */
@@ -66,11 +78,14 @@ export interface FunctionTool<TArgs = unknown, TResult = unknown> {
    * Whether a call must be approved by a person before it runs (see `agent.resume`); a function
    * decides per call from the validated arguments. Undefined: never.
    */
-  readonly needsApproval?: ToolApprovalPolicy<TArgs> | undefined;
+  readonly needsApproval?: ToolApprovalPolicy<TArgs, TContext> | undefined;
   /** Validates parsed JSON arguments against the tool's schema. */
   validate(args: unknown): ValidationResult<TArgs>;
-  /** Runs the tool. The result is sent to the model (strings as is, anything else as JSON). */
-  execute(args: TArgs, context: ToolContext): TResult | Promise<TResult>;
+  /**
+   * Runs the tool. The result is sent to the model (strings as is, anything else as JSON). A property,
+   * not a method, so that a tool's context type is checked against the agent's.
+   */
+  readonly execute: (args: TArgs, context: ToolContext<TContext>) => TResult | Promise<TResult>;
 }
 
 /** A call addressed to a built-in tool namespace. */
@@ -99,6 +114,6 @@ export interface BuiltinTool {
   execute(call: BuiltinToolCall, context: ToolContext): string | Promise<string>;
 }
 
-/** Any tool an agent can use. */
+/** Any tool an agent can use; `TContext` is the application context the agent's runs give its tools. */
 // biome-ignore lint/suspicious/noExplicitAny: a tool list holds tools of any argument and result types.
-export type Tool = FunctionTool<any, any> | BuiltinTool;
+export type Tool<TContext = any> = FunctionTool<any, any, TContext> | BuiltinTool;

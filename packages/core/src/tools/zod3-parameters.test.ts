@@ -13,6 +13,7 @@ const context: ToolContext = {
   step: 1,
   recipient: 'functions.plan_trip',
   channel: 'commentary',
+  context: undefined,
 };
 
 /** One schema written twice, with every construct the normalizer handles. */

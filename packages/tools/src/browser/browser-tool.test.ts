@@ -49,7 +49,7 @@ const CONFIGURATION: BrowserPage = {
 };
 
 function context(signal: AbortSignal = new AbortController().signal): ToolContext {
-  return { signal, callId: 'call-1', step: 1, recipient: 'browser', channel: 'analysis' };
+  return { signal, callId: 'call-1', step: 1, recipient: 'browser', channel: 'analysis', context: undefined };
 }
 
 function setup(options: Partial<BrowserToolOptions> = {}) {
