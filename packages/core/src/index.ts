@@ -116,6 +116,7 @@ export type {
 } from './runner/events.js';
 export type { ReasoningHistory } from './runner/prompt-builder.js';
 export type { ToolErrorBehavior, ToolErrorKind } from './runner/tool-executor.js';
+export type { ToolCallRepair } from './runner/tool-routing.js';
 // Tools
 export type {
   JsonSchemaToolDefinition,

@@ -2,6 +2,7 @@ import type { BackendUsage, FinishReason } from '../backend.js';
 import type { HarmonyAgentsError, HarmonyParseError, ToolCallError } from '../errors.js';
 import type { Message } from '../harmony/types.js';
 import type { PendingApproval } from './approvals.js';
+import type { ToolCallRepair } from './tool-routing.js';
 
 /** Token counts of one model step or of a whole run. */
 export interface Usage {
@@ -103,6 +104,12 @@ export interface ToolCallEvent extends EventBase {
   readonly rawArguments: string;
   /** The channel of the call (`commentary` or `analysis`). */
   readonly channel: string | null;
+  /**
+   * How the runner read a call that was not well-formed (a bare function name, a content type glued
+   * onto the name, a built-in inside `functions.`, an argument envelope, JSON encoded twice); absent
+   * when the call was read as written. See {@link ToolCallRepair}.
+   */
+  readonly repairs?: readonly ToolCallRepair[];
 }
 
 /** A tool finished. `output` is the text sent back to the model. */

@@ -58,3 +58,36 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** A repaired argument value and how it was repaired. */
+export interface RepairedToolArguments {
+  readonly value: unknown;
+  readonly repair: 'arguments-envelope' | 'arguments-encoded-twice';
+}
+
+/**
+ * Candidate readings of parsed arguments that failed validation, for the wrappers models add:
+ * a call envelope `{"name": ..., "parameters" | "arguments": {...}}` (its inner value may itself be
+ * a JSON string) whose `name` is the called tool's, and JSON encoded twice (a JSON string holding an
+ * object). The caller keeps a candidate only if it validates.
+ */
+export function argumentRepairCandidates(value: unknown, toolName: string): RepairedToolArguments[] {
+  const candidates: RepairedToolArguments[] = [];
+  if (typeof value === 'string') {
+    const inner = tryParse(value.trim());
+    if (inner.ok && isPlainObject(inner.value)) {
+      candidates.push({ value: inner.value, repair: 'arguments-encoded-twice' });
+    }
+  }
+  if (isPlainObject(value) && (value.name === toolName || value.name === `functions.${toolName}`)) {
+    const keys = Object.keys(value).filter((key) => key !== 'name');
+    if (keys.length === 1 && (keys[0] === 'parameters' || keys[0] === 'arguments')) {
+      const inner = value[keys[0]];
+      const parsed = typeof inner === 'string' ? tryParse(inner.trim()) : { ok: true as const, value: inner };
+      if (parsed.ok && isPlainObject(parsed.value)) {
+        candidates.push({ value: parsed.value, repair: 'arguments-envelope' });
+      }
+    }
+  }
+  return candidates;
+}

@@ -13,7 +13,8 @@ import { formatToolError, formatToolResult } from '../tools/tool-result.js';
 import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
 import type { ConversationEntry } from './conversation.js';
 import { describeThrown, isInstance } from './run-error.js';
-import { canonicalJson, parseToolArguments } from './tool-arguments.js';
+import { argumentRepairCandidates, canonicalJson, parseToolArguments } from './tool-arguments.js';
+import { routeToolCall, type ToolCallRepair, type ToolRoute } from './tool-routing.js';
 
 /**
  * Kinds of tool-call failure, for the `onToolError` option: the `code` of the error the call failed with
@@ -90,35 +91,11 @@ export function toolResultMessage(
   };
 }
 
-/** Finds the tool a recipient addresses: `functions.<name>`, `<namespace>` or `<namespace>.<command>`. */
-function route(
-  router: ToolRouter,
-  recipient: string,
-):
-  | { kind: 'function'; tool: FunctionTool<unknown, unknown>; name: string }
-  | { kind: 'builtin'; tool: BuiltinTool }
-  | null {
-  if (recipient.startsWith('functions.')) {
-    const name = recipient.slice('functions.'.length);
-    const tool = router.functions.get(name);
-    return tool === undefined ? null : { kind: 'function', tool, name };
-  }
-  const dot = recipient.indexOf('.');
-  const namespace = dot < 0 ? recipient : recipient.slice(0, dot);
-  const builtin = router.builtins.get(namespace);
-  return builtin === undefined ? null : { kind: 'builtin', tool: builtin };
-}
-
 /** What identifies identical calls: the tool and its validated arguments (raw input for built-ins). */
-function callKey(
-  target: NonNullable<ReturnType<typeof route>>,
-  recipient: string,
-  args: unknown,
-  rawArguments: string,
-): string {
+function callKey(target: ToolRoute, recipient: string, args: unknown, rawArguments: string): string {
   return target.kind === 'function'
     ? `functions.${target.name}\u0000${canonicalJson(args)}`
-    : `${recipient}\u0000${rawArguments}`;
+    : `${target.recipient === recipient ? recipient : target.recipient}\u0000${rawArguments}`;
 }
 
 /**
@@ -145,15 +122,19 @@ export class ToolExecutor {
   async execute(
     call: PendingToolCall,
     signal: AbortSignal,
-    announce: (toolName: string, args: unknown) => void,
+    announce: (toolName: string, args: unknown, repairs: readonly ToolCallRepair[]) => void,
     earlierCalls: readonly ConversationEntry[] = [],
   ): Promise<ToolCallOutcome> {
-    const target = route(this.#router, call.recipient);
-    const toolName = target?.kind === 'function' ? target.name : call.recipient;
+    const target = routeToolCall(this.#router, call.recipient);
+    const toolName =
+      target === null ? call.recipient : target.kind === 'function' ? target.name : target.recipient;
     const errorOptions = { recipient: call.recipient, callId: call.callId };
+    // The result is authored by the tool the call resolved to (`functions.x` for a bare `x`).
+    const resultAuthor = { recipient: target?.recipient ?? call.recipient, channel: call.channel };
+    const repairs: ToolCallRepair[] = target?.repair == null ? [] : [target.repair];
     let announced = false;
     const announceOnce = (args: unknown) => {
-      if (!announced) announce(toolName, args);
+      if (!announced) announce(toolName, args, repairs);
       announced = true;
     };
     const fail = (
@@ -171,7 +152,7 @@ export class ToolExecutor {
         kind,
         behavior: this.#settings.onToolError[kind],
         output,
-        message: toolResultMessage(call, output),
+        message: toolResultMessage(resultAuthor, output),
       };
     };
 
@@ -201,7 +182,18 @@ export class ToolExecutor {
           call.rawArguments,
         );
       }
-      const validated = target.tool.validate(parsed.value);
+      let validated = target.tool.validate(parsed.value);
+      if (!validated.success) {
+        // Repairs are kept only when the repaired value validates and the value as written did not.
+        for (const candidate of argumentRepairCandidates(parsed.value, target.name)) {
+          const repaired = target.tool.validate(candidate.value);
+          if (repaired.success) {
+            validated = repaired;
+            repairs.push(candidate.repair);
+            break;
+          }
+        }
+      }
       if (!validated.success) {
         return fail(
           'invalid_tool_arguments',
@@ -247,7 +239,7 @@ export class ToolExecutor {
           ? target.tool.execute(args, context)
           : target.tool.execute(
               {
-                recipient: call.recipient,
+                recipient: target.recipient,
                 input: call.rawArguments,
                 contentType: call.contentType ?? undefined,
               },
@@ -262,7 +254,7 @@ export class ToolExecutor {
         result,
         output,
         durationMs: performance.now() - started,
-        message: toolResultMessage(call, output),
+        message: toolResultMessage(resultAuthor, output),
       };
     } catch (error) {
       // A tool can throw anything (null, an object without a prototype, a Proxy): no check may throw.
@@ -329,14 +321,23 @@ export class ToolExecutor {
     if (key !== undefined) return key;
     key = null;
     const { recipient } = entry.message;
-    const target = typeof recipient === 'string' ? route(this.#router, recipient) : null;
+    const target = typeof recipient === 'string' ? routeToolCall(this.#router, recipient) : null;
     const rawArguments = entry.message.content
       .map((item) => (item.type === 'text' ? item.text : ''))
       .join('');
     if (target?.kind === 'builtin') key = callKey(target, recipient!, rawArguments, rawArguments);
     else if (target?.kind === 'function') {
       const parsed = parseToolArguments(rawArguments);
-      const validated = parsed.ok ? target.tool.validate(parsed.value) : null;
+      let validated = parsed.ok ? target.tool.validate(parsed.value) : null;
+      if (parsed.ok && validated?.success === false) {
+        for (const candidate of argumentRepairCandidates(parsed.value, target.name)) {
+          const repaired = target.tool.validate(candidate.value);
+          if (repaired.success) {
+            validated = repaired;
+            break;
+          }
+        }
+      }
       if (validated?.success === true) key = callKey(target, recipient!, validated.value, rawArguments);
     }
     this.#keys.set(entry, key);

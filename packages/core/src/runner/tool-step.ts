@@ -53,7 +53,7 @@ export async function runToolStep(
     const outcome = await executor.execute(
       call,
       signal,
-      (toolName, args) =>
+      (toolName, args, repairs) =>
         run.emit({
           type: 'tool-call',
           runId,
@@ -64,6 +64,7 @@ export async function runToolStep(
           arguments: args,
           rawArguments: call.rawArguments,
           channel: call.channel,
+          ...(repairs.length > 0 ? { repairs: [...repairs] } : {}),
         }),
       earlierCalls,
     );
