@@ -174,4 +174,29 @@ describe('tolerant tool calls: arguments', () => {
       ).toBe(true);
     }
   });
+
+  it('asks for approval of a repaired call as of the call as written', async () => {
+    const guarded = defineTool({
+      name: 'get_weather',
+      description: 'Needs approval.',
+      parameters: z.object({ city: z.string() }),
+      needsApproval: true,
+      execute: ({ city }) => {
+        calls.push(['guarded', city]);
+        return 'ok';
+      },
+    });
+    calls.length = 0;
+    const backend = createScriptedBackend({
+      steps: [
+        { completion: scriptToolCall('get_weather', '{"name":"get_weather","parameters":{"city":"Rome"}}') },
+      ],
+    });
+    const run = createAgent({ backend, tools: [guarded], currentDate: null }).run('Weather?');
+    const result = await run;
+    expect(calls).toEqual([]);
+    expect(run.events.some((event) => event.type === 'approval-required')).toBe(true);
+    expect(run.events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
+    expect(result.history.messages.some((message) => message.role === 'tool')).toBe(false);
+  });
 });

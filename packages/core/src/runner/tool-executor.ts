@@ -10,7 +10,7 @@ import {
 } from '../errors.js';
 import type { Message } from '../harmony/types.js';
 import { formatToolError, formatToolResult } from '../tools/tool-result.js';
-import type { BuiltinTool, FunctionTool, ToolContext } from '../tools/types.js';
+import type { BuiltinTool, FunctionTool, ToolContext, ValidationResult } from '../tools/types.js';
 import type { ConversationEntry } from './conversation.js';
 import { describeThrown, isInstance } from './run-error.js';
 import { argumentRepairCandidates, canonicalJson, parseToolArguments } from './tool-arguments.js';
@@ -182,18 +182,8 @@ export class ToolExecutor {
           call.rawArguments,
         );
       }
-      let validated = target.tool.validate(parsed.value);
-      if (!validated.success) {
-        // Repairs are kept only when the repaired value validates and the value as written did not.
-        for (const candidate of argumentRepairCandidates(parsed.value, target.name)) {
-          const repaired = target.tool.validate(candidate.value);
-          if (repaired.success) {
-            validated = repaired;
-            repairs.push(candidate.repair);
-            break;
-          }
-        }
-      }
+      const { validated, repair } = validateWithRepairs(target, parsed.value);
+      if (repair !== null) repairs.push(repair);
       if (!validated.success) {
         return fail(
           'invalid_tool_arguments',
@@ -291,12 +281,13 @@ export class ToolExecutor {
     call: PendingToolCall,
     signal: AbortSignal,
   ): Promise<{ readonly toolName: string; readonly arguments: unknown } | null> {
-    const target = route(this.#router, call.recipient);
+    const target = routeToolCall(this.#router, call.recipient);
     if (target?.kind !== 'function') return null;
     const policy = target.tool.needsApproval;
     if (policy === undefined || policy === false) return null;
+    // The arguments the tool would run with, repairs included, so a repair never skips an approval.
     const parsed = parseToolArguments(call.rawArguments);
-    const validated = parsed.ok ? target.tool.validate(parsed.value) : null;
+    const validated = parsed.ok ? validateWithRepairs(target, parsed.value).validated : null;
     if (validated === null || !validated.success) return null;
     const request = { toolName: target.name, arguments: validated.value };
     if (policy === true) return request;
@@ -328,21 +319,29 @@ export class ToolExecutor {
     if (target?.kind === 'builtin') key = callKey(target, recipient!, rawArguments, rawArguments);
     else if (target?.kind === 'function') {
       const parsed = parseToolArguments(rawArguments);
-      let validated = parsed.ok ? target.tool.validate(parsed.value) : null;
-      if (parsed.ok && validated?.success === false) {
-        for (const candidate of argumentRepairCandidates(parsed.value, target.name)) {
-          const repaired = target.tool.validate(candidate.value);
-          if (repaired.success) {
-            validated = repaired;
-            break;
-          }
-        }
-      }
+      const validated = parsed.ok ? validateWithRepairs(target, parsed.value).validated : null;
       if (validated?.success === true) key = callKey(target, recipient!, validated.value, rawArguments);
     }
     this.#keys.set(entry, key);
     return key;
   }
+}
+
+/**
+ * Validates parsed arguments; when they fail, the first repair candidate that validates is taken
+ * (a repair is kept only when the repaired value validates and the value as written does not).
+ */
+function validateWithRepairs(
+  target: Extract<ToolRoute, { kind: 'function' }>,
+  value: unknown,
+): { readonly validated: ValidationResult<unknown>; readonly repair: ToolCallRepair | null } {
+  const validated = target.tool.validate(value);
+  if (validated.success) return { validated, repair: null };
+  for (const candidate of argumentRepairCandidates(value, target.name)) {
+    const repaired = target.tool.validate(candidate.value);
+    if (repaired.success) return { validated: repaired, repair: candidate.repair };
+  }
+  return { validated, repair: null };
 }
 
 class TimeoutSignal {}
