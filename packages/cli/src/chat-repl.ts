@@ -4,8 +4,8 @@
  */
 
 import { createInterface, type Interface } from 'node:readline';
-import type { Tool } from '@harmony-agents/core';
-import type { ChatRenderer } from './chat-renderer.js';
+import type { ApprovalDecision, ApprovalDecisions, PendingApproval, Tool } from '@harmony-agents/core';
+import { type ChatRenderer, shorten } from './chat-renderer.js';
 import type { ChatSession } from './chat-session.js';
 import { isCommand, runCommand } from './slash-commands.js';
 import type { OutputStream, TerminalStyle } from './terminal-style.js';
@@ -44,6 +44,8 @@ export function runChatLoop(options: ChatLoopOptions): Promise<void> {
   let closed = false;
   let quitting = false;
   let interruptedAtPrompt = false;
+  /** Set while a tool call waits for y/n: the next line answers it. */
+  let answer: ((line: string | undefined) => void) | undefined;
   const print = (line: string) => {
     renderer.endLine();
     output.write(`${line}\n`);
@@ -86,7 +88,24 @@ export function runChatLoop(options: ChatLoopOptions): Promise<void> {
         return (await runCommand(text, { session, renderer, tools: options.tools, print })) === 'quit';
       }
       turn = new AbortController();
-      const outcome = await session.turn(text, turn.signal, (run) => renderer.attach(run));
+      const signal = turn.signal;
+      const approve = async (pending: readonly PendingApproval[]): Promise<ApprovalDecisions> => {
+        const decisions: Record<string, ApprovalDecision> = {};
+        for (const call of pending) {
+          renderer.endLine();
+          output.write(
+            style.bold(`Allow ${call.toolName} ${shorten(JSON.stringify(call.arguments) ?? '')}? [y/N] `),
+          );
+          const reply = await nextAnswer(signal);
+          if (!interactive) output.write(`${reply ?? ''}\n`);
+          const approved = /^\s*y(es)?\s*$/iu.test(reply ?? '');
+          decisions[call.callId] = approved
+            ? { approved: true }
+            : { approved: false, reason: 'the user said no' };
+        }
+        return decisions;
+      };
+      const outcome = await session.turn(text, signal, (run) => renderer.attach(run), approve);
       turn = undefined;
       if (outcome.status === 'aborted') {
         renderer.note('  (answer stopped; the conversation keeps every completed message)');
@@ -96,6 +115,23 @@ export function runChatLoop(options: ChatLoopOptions): Promise<void> {
       }
       return false;
     };
+    /** The next line typed (or already queued), or undefined when the turn is aborted or input ends. */
+    function nextAnswer(signal: AbortSignal): Promise<string | undefined> {
+      if (queue.length > 0) return Promise.resolve(queue.shift());
+      if (closed || signal.aborted) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        const onAbort = () => {
+          answer = undefined;
+          resolve(undefined);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        answer = (line) => {
+          signal.removeEventListener('abort', onAbort);
+          answer = undefined;
+          resolve(line);
+        };
+      });
+    }
     function onInterrupt() {
       if (turn !== undefined) {
         turn.abort();
@@ -114,6 +150,10 @@ export function runChatLoop(options: ChatLoopOptions): Promise<void> {
     }
     readline.on('line', (line) => {
       interruptedAtPrompt = false;
+      if (answer !== undefined) {
+        answer(line);
+        return;
+      }
       queue.push(line);
       void pump();
     });
@@ -121,6 +161,7 @@ export function runChatLoop(options: ChatLoopOptions): Promise<void> {
     options.signals.on('SIGINT', onInterrupt);
     readline.on('close', () => {
       closed = true;
+      answer?.(undefined);
       if (!busy && queue.length === 0) finish();
     });
     showPrompt();

@@ -7,9 +7,11 @@ import { resolve } from 'node:path';
 import {
   type Agent,
   type AgentRun,
+  type ApprovalDecisions,
   ConfigurationError,
   Conversation,
   isHarmonyAgentsError,
+  type PendingApproval,
   type ReasoningEffort,
   type RunResult,
 } from '@harmony-agents/core';
@@ -19,6 +21,9 @@ export type TurnOutcome =
   | { readonly status: 'completed'; readonly result: RunResult }
   | { readonly status: 'aborted' }
   | { readonly status: 'failed'; readonly error: unknown };
+
+/** Asks a person about calls that need approval; resolves with a decision per call id. */
+export type ApprovalPrompt = (pending: readonly PendingApproval[]) => Promise<ApprovalDecisions>;
 
 /** One chat: the conversation, continued turn by turn. */
 export class ChatSession {
@@ -35,16 +40,36 @@ export class ChatSession {
   }
 
   /**
-   * Runs one user turn. `attach` subscribes to the run before it starts. The history advances even when the
-   * turn is aborted or fails (by the messages completed before that).
+   * Runs one user turn. `attach` subscribes to each run before it starts. Calls of tools that need approval
+   * are put to `approve` (denied when there is none), and the turn resumes with the decisions. The history
+   * advances even when the turn is aborted or fails (by the messages completed before that).
    */
-  async turn(question: string, signal: AbortSignal, attach: (run: AgentRun) => void): Promise<TurnOutcome> {
-    const run = this.#agent.run(question, { history: this.history, signal, reasoningEffort: this.effort });
-    attach(run);
+  async turn(
+    question: string,
+    signal: AbortSignal,
+    attach: (run: AgentRun) => void,
+    approve?: ApprovalPrompt,
+  ): Promise<TurnOutcome> {
+    let run = this.#agent.run(question, { history: this.history, signal, reasoningEffort: this.effort });
     try {
-      const result = await run;
-      this.history = result.history;
-      return { status: 'completed', result };
+      for (;;) {
+        attach(run);
+        const result = await run;
+        this.history = result.history;
+        if (result.status !== 'interrupted') return { status: 'completed', result };
+        // Calls that need approval: ask, then resume the same turn with the decisions.
+        const decisions: ApprovalDecisions =
+          approve === undefined
+            ? Object.fromEntries(
+                result.pendingApprovals.map((call) => [
+                  call.callId,
+                  { approved: false, reason: 'no one is there to approve it' },
+                ]),
+              )
+            : await approve(result.pendingApprovals);
+        signal.throwIfAborted();
+        run = this.#agent.resume(result.history, decisions, { signal, reasoningEffort: this.effort });
+      }
     } catch (error) {
       this.history = run.history;
       if (signal.aborted) return { status: 'aborted' };

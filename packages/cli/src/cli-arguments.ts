@@ -37,6 +37,8 @@ export interface ChatArguments {
   readonly contextSize: number | undefined;
   /** `--threads`: CPU threads. */
   readonly threads: number | undefined;
+  /** `--confirm`: ask before each call of a function or MCP tool. */
+  readonly confirm: boolean;
 }
 
 /** What the command line asks for. */
@@ -61,6 +63,7 @@ Options:
                            local model; with --smoke, the smoke answers are played through it
       --resume FILE        continue a conversation saved with /save
       --instructions TEXT  developer instructions for the model
+      --confirm            ask before each call of a function tool or an MCP tool (y/N)
   -p, --prompt TEXT        ask one question, print the answer and exit
       --smoke              a tiny generated model with scripted answers: works offline in seconds
       --models-dir DIR     where models are downloaded (default: $HARMONY_AGENTS_MODELS_DIR or
@@ -140,6 +143,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     modelsDirectory: values['models-dir'],
     contextSize: positiveInteger('--context-size', values['context-size']),
     threads: positiveInteger('--threads', values.threads),
+    confirm: values.confirm === true,
   };
 }
 
@@ -158,6 +162,7 @@ function parseChatOptions(argv: readonly string[]) {
       instructions: { type: 'string' },
       prompt: { type: 'string', short: 'p' },
       smoke: { type: 'boolean' },
+      confirm: { type: 'boolean' },
       'models-dir': { type: 'string' },
       'context-size': { type: 'string' },
       threads: { type: 'string' },

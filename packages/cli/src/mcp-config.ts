@@ -87,8 +87,11 @@ export async function readMcpConfig(file: string): Promise<ConnectMcpServerOptio
   });
 }
 
-/** Connects every server of `file`. A server that fails closes the ones already connected. */
-export async function connectMcpServers(file: string): Promise<McpServers> {
+/**
+ * Connects every server of `file`. A server that fails closes the ones already connected. With `confirm`,
+ * every call of their tools waits for a person's approval.
+ */
+export async function connectMcpServers(file: string, confirm = false): Promise<McpServers> {
   const options = await readMcpConfig(file);
   const connections: McpServerConnection[] = [];
   const close = async () => {
@@ -96,7 +99,13 @@ export async function connectMcpServers(file: string): Promise<McpServers> {
   };
   try {
     for (const server of options) {
-      connections.push(await connectMcpServer({ ...server, prefixToolNames: options.length > 1 }));
+      connections.push(
+        await connectMcpServer({
+          ...server,
+          prefixToolNames: options.length > 1,
+          ...(confirm ? { needsApproval: true } : {}),
+        }),
+      );
     }
   } catch (error) {
     await close();

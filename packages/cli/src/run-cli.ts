@@ -160,7 +160,7 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
   let opened: OpenedBackend | undefined;
   let mcp: McpServers | undefined;
   try {
-    if (args.mcp !== undefined) mcp = await connectMcpServers(resolve(io.cwd, args.mcp));
+    if (args.mcp !== undefined) mcp = await connectMcpServers(resolve(io.cwd, args.mcp), args.confirm);
     opened =
       args.server !== undefined
         ? await openServerBackend(args.server, args.smoke)
@@ -168,7 +168,11 @@ async function chat(args: ChatArguments, io: CliIo): Promise<ExitCode> {
           ? await openSmokeBackend(args, io)
           : await openLocalBackend(args, io);
     if (opened === undefined) return 1;
-    const tools = [...toolSet.tools, ...(mcp?.tools ?? [])];
+    // --confirm: function tools wait for a y/n (built-in tools have no approval policy).
+    const own = args.confirm
+      ? toolSet.tools.map((tool) => (tool.kind === 'function' ? { ...tool, needsApproval: true } : tool))
+      : toolSet.tools;
+    const tools = [...own, ...(mcp?.tools ?? [])];
     const instructions = [args.instructions, mcp?.instructions].filter(
       (text) => text !== undefined && text !== '',
     );

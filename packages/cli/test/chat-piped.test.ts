@@ -63,4 +63,22 @@ describe('harmony-agents chat, piped', () => {
     expect(cli.output).toMatch(/\n {2}list_directory: /u);
     expect(cli.output).toMatch(/\n {2}read_text_file: /u);
   }, 120_000);
+
+  it('--confirm asks before each tool call: y runs it, anything else sends the model a denial', async () => {
+    const cli = new CliProcess(['chat', '--smoke', '--confirm'], { pty: false });
+    cli.type('What is the weather in Paris?\ny\nAnd in Tokyo?\nn\n');
+    cli.endInput();
+    expect(await cli.exited).toBe(0);
+    const output = cli.output;
+    expect(output).toContain('Allow get_current_weather {"city":"Paris","unit":"celsius"}? [y/N] y\n');
+    expect(output).toContain(
+      '  [tool result] {"city":"Paris","temperature":18,"unit":"celsius","sky":"sunny"}\n',
+    );
+    expect(output).toContain('assistant> In Paris it is 18 °C and sunny');
+    expect(output).toContain('Allow get_current_weather {"city":"Tokyo","unit":"celsius"}? [y/N] n\n');
+    expect(output).toContain(
+      '  [tool error] Error: the user denied this call of get_current_weather; it was not run. Reason: the user said no\n',
+    );
+    expect(output).not.toContain('"city":"Tokyo","temperature"');
+  }, 120_000);
 });
