@@ -5,6 +5,8 @@
  * 1. Host time per generated token: a long final answer streamed one token per chunk.
  * 2. Host time of one tool round as history grows from ~1k to ~32k tokens. Target: flat, because the
  *    runner never re-renders or re-tokenizes the history within a run.
+ * 3. Host time of a new turn (one run answering at once) as history grows from ~1k to ~32k tokens. Target:
+ *    flat (<= 1.1x), because a message is rendered once in its life, not once per run.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx bench/runner.bench.ts`
  */
@@ -97,6 +99,22 @@ async function toolRoundCost(
   return { promptTokens, msPerRound: (median(withRounds) - median(withoutRounds)) / (rounds - 1) };
 }
 
+/** Host time of a new turn on a given history, in milliseconds (median over runs, the history reused). */
+async function newTurnCost(history: Conversation): Promise<{ promptTokens: number; msPerTurn: number }> {
+  const samples: number[] = [];
+  let promptTokens = 0;
+  for (let i = 0; i < 15; i++) {
+    const backend = createScriptedBackend({ steps: [{ completion: scriptFinal('Done.') }] });
+    const agent = createAgent({ backend, tools: [lookup], currentDate: null });
+    const started = performance.now();
+    await agent.run('One more question.', { history });
+    // The first runs warm up the JIT (and render the history's messages once).
+    if (i >= 3) samples.push(performance.now() - started);
+    promptTokens = backend.requests[0]!.promptTokens.length;
+  }
+  return { promptTokens, msPerTurn: median(samples) };
+}
+
 /** Runs the runner benchmark and returns its figures. */
 export async function runRunnerBenchmark() {
   const token = await perTokenCost();
@@ -106,7 +124,14 @@ export async function runRunnerBenchmark() {
     const { promptTokens, msPerRound } = await toolRoundCost(historyOf(size), 11);
     rounds.push({ historyTokens: promptTokens, msPerRound });
   }
+  const turns: { historyTokens: number; msPerTurn: number }[] = [];
+  for (const size of sizes) {
+    const { promptTokens, msPerTurn } = await newTurnCost(historyOf(size));
+    turns.push({ historyTokens: promptTokens, msPerTurn });
+  }
   return {
+    turns,
+    turnCostRatio32kTo1k: turns[turns.length - 1]!.msPerTurn / turns[0]!.msPerTurn,
     microsecondsPerToken: token.microsecondsPerToken,
     tokensPerSecond: 1e6 / token.microsecondsPerToken,
     rounds,
@@ -123,5 +148,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const row of result.rounds) {
     console.log(`  one tool round, history ${row.historyTokens} tokens: ${row.msPerRound.toFixed(3)} ms`);
   }
-  console.log(`  tool-round cost, 32k history / 1k history: ${result.roundCostRatio32kTo1k.toFixed(2)}x`);
+  console.log(
+    `  tool-round cost, 32k history / 1k history: ${result.roundCostRatio32kTo1k.toFixed(2)}x (target <= 1.10)`,
+  );
+  for (const row of result.turns) {
+    console.log(`  a new turn, history ${row.historyTokens} tokens: ${row.msPerTurn.toFixed(3)} ms`);
+  }
+  console.log(
+    `  new-turn cost, 32k history / 1k history: ${result.turnCostRatio32kTo1k.toFixed(2)}x (target <= 1.10)`,
+  );
 }

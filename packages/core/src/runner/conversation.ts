@@ -42,6 +42,8 @@ export class Conversation {
   readonly entries: readonly ConversationEntry[];
 
   private constructor(entries: readonly ConversationEntry[]) {
+    // Entries are frozen deeply, once: prompts cache each message's rendered tokens for as long as it lives.
+    for (const entry of entries) if (!Object.isFrozen(entry)) deepFreeze(entry);
     this.entries = Object.freeze([...entries]);
   }
 
@@ -117,4 +119,10 @@ export class Conversation {
   async save(path: string): Promise<void> {
     await writeFileAtomically(path, JSON.stringify(this));
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const property of Object.values(value)) deepFreeze(property);
 }

@@ -101,15 +101,28 @@ export function selectPromptEntries(
 }
 
 /**
+ * Rendered tokens of entries without sampled tokens, per encoding. Entries are immutable and a history is
+ * passed from run to run, so a message is rendered once in its life, not once per run: a new turn's host
+ * cost does not grow with the history.
+ */
+const RENDERED_ENTRIES = new WeakMap<HarmonyEncoding, WeakMap<ConversationEntry, readonly number[]>>();
+
+/**
  * Renders conversation entries into prompt tokens, each message once: sampled messages reuse their
- * exact tokens, others are rendered by the Harmony renderer and cached.
+ * exact tokens, others are rendered by the Harmony renderer and cached for as long as the entry lives.
  */
 export class PromptTokenCache {
   readonly #encoding: HarmonyEncoding;
-  readonly #cache = new WeakMap<ConversationEntry, readonly number[]>();
+  readonly #cache: WeakMap<ConversationEntry, readonly number[]>;
 
   constructor(encoding: HarmonyEncoding) {
     this.#encoding = encoding;
+    let cache = RENDERED_ENTRIES.get(encoding);
+    if (cache === undefined) {
+      cache = new WeakMap();
+      RENDERED_ENTRIES.set(encoding, cache);
+    }
+    this.#cache = cache;
   }
 
   /** The tokens of one entry, `<|start|>` through its terminator. */
@@ -117,7 +130,7 @@ export class PromptTokenCache {
     if (entry.tokens !== undefined) return entry.tokens;
     let tokens = this.#cache.get(entry);
     if (tokens === undefined) {
-      tokens = this.#encoding.render(entry.message);
+      tokens = Object.freeze(this.#encoding.render(entry.message));
       this.#cache.set(entry, tokens);
     }
     return tokens;
@@ -125,7 +138,19 @@ export class PromptTokenCache {
 
   /** Appends the tokens of entries to `out`. */
   append(entries: Iterable<ConversationEntry>, out: number[]): void {
-    for (const entry of entries) for (const token of this.tokensOf(entry)) out.push(token);
+    for (const entry of entries) appendTokens(out, this.tokensOf(entry));
+  }
+}
+
+/** Most arguments passed to one `push` call (far below engines' argument limits). */
+const PUSH_CHUNK = 8192;
+
+/** Appends `tokens` to `out` in chunks: one native `push` per chunk, not one call per token. */
+function appendTokens(out: number[], tokens: readonly number[]): void {
+  for (let start = 0; start < tokens.length; start += PUSH_CHUNK) {
+    out.push(
+      ...(start === 0 && tokens.length <= PUSH_CHUNK ? tokens : tokens.slice(start, start + PUSH_CHUNK)),
+    );
   }
 }
 
