@@ -54,9 +54,18 @@ export class ServerBackend implements Backend {
   /**
    * Checks now (once per backend) that the server's model uses the o200k_harmony vocabulary; otherwise the first
    * generation does, unless `checkVocabulary` is false. A failed check other than a mismatch is tried again next time.
-   * @throws {@link BackendError} `model_not_gpt_oss` for another vocabulary, or a network kind.
+   * @throws {@link BackendError} `model_not_gpt_oss` for another vocabulary, or a network kind; the signal's
+   * reason when it fired.
    */
   async checkVocabulary(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.#checkVocabulary(signal);
+    } catch (error) {
+      throw error instanceof RequestAborted ? error.reason : error;
+    }
+  }
+
+  async #checkVocabulary(signal: AbortSignal | undefined): Promise<void> {
     if (this.#vocabularyChecked === undefined) {
       const check = this.#parts.probeVocabulary(signal);
       this.#vocabularyChecked = check;
@@ -77,7 +86,7 @@ export class ServerBackend implements Backend {
     validatePrompt(request.promptTokens);
     if (this.#parts.checkVocabulary && request.signal?.aborted !== true) {
       try {
-        await this.checkVocabulary(request.signal);
+        await this.#checkVocabulary(request.signal);
       } catch (error) {
         if (!(error instanceof RequestAborted)) throw error;
       }
