@@ -21,7 +21,14 @@ import {
 import { type Backend, createAgent, defineTool } from '@harmony-agents/core';
 import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
-import { HarmonyChatWrapper, LlamaChatSession, type Token, TokenBias } from 'node-llama-cpp';
+import {
+  HarmonyChatWrapper,
+  type Llama,
+  LlamaChatSession,
+  type LlamaModel,
+  type Token,
+  TokenBias,
+} from 'node-llama-cpp';
 import { z } from 'zod';
 
 const CONTEXT = { contextSize: 2048, batchSize: 128, threads: 1 } as const;
@@ -116,7 +123,7 @@ async function decodeSpeed(model: LlamaCppModel) {
   const speculativeBackend = model.createBackend(CONTEXT);
   await plainBackend.initialize();
   await speculativeBackend.initialize();
-  const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
+  const context = await (model.model as LlamaModel).createContext({ ...CONTEXT, swaFullCache: true });
   const sequence = context.getSequence();
   const ours = async (sampling: { temperature: number; seed: number }, backend = plainBackend) => {
     let rate = 0;
@@ -190,7 +197,7 @@ const ANSWERS = ['It is clear and 5°C.', 'Rain is expected tomorrow.', 'Take an
  * sides, ours 126/126/111 ms against 180/199/232 ms.
  */
 async function chatSessionComparison(model: LlamaCppModel) {
-  const context = await model.model.createContext({ ...CONTEXT, swaFullCache: true });
+  const context = await (model.model as LlamaModel).createContext({ ...CONTEXT, swaFullCache: true });
   const sequence = context.getSequence();
   const session = new LlamaChatSession({
     contextSequence: sequence,
@@ -199,10 +206,10 @@ async function chatSessionComparison(model: LlamaCppModel) {
   });
   const favoured = new Map<number, TokenBias>();
   const favour = (token: number | undefined) => {
-    if (token === undefined) return new TokenBias(model.model.tokenizer);
+    if (token === undefined) return new TokenBias((model.model as LlamaModel).tokenizer);
     let bias = favoured.get(token);
     if (bias === undefined) {
-      bias = new TokenBias(model.model.tokenizer).set(token as Token, { logit: 1000 });
+      bias = new TokenBias((model.model as LlamaModel).tokenizer).set(token as Token, { logit: 1000 });
       favoured.set(token, bias);
     }
     return bias;
@@ -214,7 +221,7 @@ async function chatSessionComparison(model: LlamaCppModel) {
     let generated = 0;
     const before = sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens;
     const started = performance.now();
-    const grammar = await model.llama.createGrammar({ grammar: tokenScriptGrammar(expected) });
+    const grammar = await (model.llama as Llama).createGrammar({ grammar: tokenScriptGrammar(expected) });
     const answer = await session.prompt(question, {
       grammar,
       maxTokens: 64,
@@ -317,7 +324,7 @@ async function batchedAgents(model: LlamaCppModel) {
   // (KV cache and compute buffers; the KV cache is the same, the compute buffers exist once in a group).
   const estimate = async (sequences: number) =>
     (
-      await model.model.fileInsights.estimateContextResourceRequirementsV2({
+      await (model.model as LlamaModel).fileInsights.estimateContextResourceRequirementsV2({
         contextSize: CONTEXT.contextSize,
         batchSize: CONTEXT.batchSize,
         sequences,

@@ -100,9 +100,7 @@ try {
   // 3. A fresh app outside the workspace, installed with npm.
   mkdirSync(join(app, 'src'), { recursive: true });
   cpSync(join(root, 'test/consumer/src'), join(app, 'src'), { recursive: true });
-  cpSync(join(root, 'test/consumer/llama'), join(app, 'llama'), { recursive: true });
-  for (const file of ['tsconfig.json', 'tsconfig.llama.json'])
-    cpSync(join(root, 'test/consumer', file), join(app, file));
+  cpSync(join(root, 'test/consumer/tsconfig.json'), join(app, 'tsconfig.json'));
   const local = {
     '@harmony-agents/core': `file:${tarball('core')}`,
     '@harmony-agents/tools': `file:${tarball('tools')}`,
@@ -138,7 +136,6 @@ try {
   // 4. Compile (strict, nodenext, skipLibCheck off) and run.
   const tsc = join(app, 'node_modules/typescript/bin/tsc');
   run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
-  run(process.execPath, [tsc, '-p', 'tsconfig.llama.json'], app);
   const output = run(process.execPath, ['dist/main.js'], app, { NO_COLOR: '1' });
   const expected = [
     'first: It is 21 °C in Paris.',
@@ -146,7 +143,7 @@ try {
     'events: tool-call get_weather, tool-result functions.get_weather, run-end, tool-call to_fahrenheit',
     'entry points: harmony-agents-backend-v1, 7 prompt tokens, type/properties',
   ];
-  const llama = run(process.execPath, ['dist-llama/llama/load.js'], app);
+  const llama = run(process.execPath, ['dist/llama.js'], app);
   if (llama !== '') fail(`importing the llama backend printed ${llama}`);
   for (const line of expected)
     if (!output.split('\n').includes(line)) fail(`missing output line "${line}" in:\n${output}`);

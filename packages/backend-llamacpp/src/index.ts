@@ -11,7 +11,6 @@
  * @module \@harmony-agents/backend-llamacpp
  */
 
-export { assertNoEndOfGenerationTokens, fixJsonGrammar } from './grammar-cache.js';
 export type { TokenPredictionStatistics } from './llama-cpp-backend.js';
 export { LlamaCppBackend } from './llama-cpp-backend.js';
 export type {
@@ -24,6 +23,7 @@ export type {
 export { LLAMA_CPP_BACKEND_DEFAULTS, resolveLlamaCppBackendOptions } from './llama-cpp-backend-options.js';
 export type { LlamaCppBackendGroup } from './llama-cpp-model.js';
 export { LlamaCppModel } from './llama-cpp-model.js';
+export type { LlamaEngine, LlamaEngineModel } from './llama-engine.js';
 export type { LlamaCppLogEntry, LoadLlamaCppModelOptions } from './load-llama-cpp-model.js';
 export { loadLlamaCppModel } from './load-llama-cpp-model.js';
 export type {

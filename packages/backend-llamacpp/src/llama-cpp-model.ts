@@ -13,6 +13,7 @@ import {
   resolveLlamaCppBackendOptions,
 } from './llama-cpp-backend-options.js';
 import type { LlamaCppModelResources } from './llama-cpp-model-resources.js';
+import type { LlamaEngine, LlamaEngineModel } from './llama-engine.js';
 import type { GptOssModelFileInfo } from './model-file.js';
 import { ownContextSource, type SequenceSource, SharedContextSource } from './sequence-source.js';
 import { toLlamaToken, toLlamaTokens } from './tokens.js';
@@ -45,10 +46,10 @@ export class LlamaCppModel {
   readonly path: string;
   /** Facts from the model's GGUF header. */
   readonly fileInfo: GptOssModelFileInfo;
-  /** The node-llama-cpp engine instance (for advanced use). */
-  readonly llama: Llama;
-  /** The node-llama-cpp model (for advanced use). */
-  readonly model: LlamaModel;
+  /** The node-llama-cpp engine instance (for advanced use: `model.llama as Llama` for its full API). */
+  readonly llama: LlamaEngine;
+  /** The node-llama-cpp model (for advanced use: `model.model as LlamaModel` for its full API). */
+  readonly model: LlamaEngineModel;
   readonly #resources: LlamaCppModelResources;
   readonly #backends = new Set<LlamaCppBackend>();
   readonly #ownsLlama: boolean;

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { BackendError, ConfigurationError, isHarmonyAgentsError } from '@harmony-agents/core';
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
 import { LlamaCppModel } from './llama-cpp-model.js';
+import type { LlamaEngine } from './llama-engine.js';
 import {
   inspectGptOssModelFile,
   locateModelFile,
@@ -78,7 +79,7 @@ export interface LoadLlamaCppModelOptions {
    * the only prebuilt binary there, with every layer on the CPU), prebuilt binaries only, never
    * compiling or downloading anything
    */
-  readonly llama?: Llama;
+  readonly llama?: LlamaEngine;
   /**
    * Receives llama.cpp's log messages at `logLevel` and above.
    * @defaultValue none: messages are dropped
@@ -132,7 +133,8 @@ export async function loadLlamaCppModel(options: LoadLlamaCppModelOptions): Prom
   );
   const fileInfo = await inspectGptOssModelFile(path);
   signal?.throwIfAborted();
-  const llama = options.llama ?? (await createCpuLlama(options));
+  // The engine is node-llama-cpp's `Llama`, which the public type only stands for.
+  const llama = (options.llama as Llama | undefined) ?? (await createCpuLlama(options));
   const release = async (model?: LlamaModel) => {
     await model?.dispose();
     if (options.llama === undefined) await llama.dispose();

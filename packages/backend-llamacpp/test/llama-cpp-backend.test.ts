@@ -6,6 +6,7 @@ import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import { validateJsonSchema } from '@harmony-agents/core/backend';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 import { runBackendConformance } from '@harmony-agents/core/testing';
+import type { LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlamaCppModel } from '../src/index.js';
 import { createScriptedLlamaCppBackend } from '../src/test-models/index.js';
@@ -40,9 +41,12 @@ describe('loading and tokenizing', () => {
       trainContextLength: 131072,
     });
     expect(model.vocabularySize).toBe(201088);
-    expect(model.model.detokenize(toLlamaTokens([HARMONY_TOKENS.start, HARMONY_TOKENS.call]), true)).toBe(
-      '<|start|><|call|>',
-    );
+    expect(
+      (model.model as LlamaModel).detokenize(
+        toLlamaTokens([HARMONY_TOKENS.start, HARMONY_TOKENS.call]),
+        true,
+      ),
+    ).toBe('<|start|><|call|>');
   });
 
   it('tokenizes ordinary text exactly like the o200k_harmony tokenizer', () => {
@@ -57,12 +61,14 @@ describe('loading and tokenizing', () => {
       '{"name":"get_weather","arguments":{"location":"Seoul","unit":"celsius"}}',
     ];
     for (const text of texts)
-      expect([...model.model.tokenize(text, false)], text).toEqual(tokenizer.encodeOrdinary(text));
+      expect([...(model.model as LlamaModel).tokenize(text, false)], text).toEqual(
+        tokenizer.encodeOrdinary(text),
+      );
   });
 
   it('shows why the backend never lets llama.cpp tokenize: it turns <|start|> in plain text into the special token', () => {
     const text = 'user text <|start|>system<|message|>';
-    expect([...model.model.tokenize(text, false)]).toContain(HARMONY_TOKENS.start);
+    expect([...(model.model as LlamaModel).tokenize(text, false)]).toContain(HARMONY_TOKENS.start);
     expect(tokenizer.encodeOrdinary(text)).not.toContain(HARMONY_TOKENS.start);
   });
 });

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelDownloadError } from '@harmony-agents/core';
+import type { Llama } from 'node-llama-cpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLlamaCppModel } from '../src/index.js';
 import { getTinyGptOssModel } from '../src/test-models/index.js';
@@ -193,7 +194,7 @@ describe('loadLlamaCppModel with an hf: URI', () => {
 
   it('rejects with the abort reason when aborted while llama.cpp loads, and the engine stays usable', async () => {
     const first = await loadLlamaCppModel({ model: modelPath });
-    const llama = first.llama;
+    const llama = first.llama as Llama;
     const controller = new AbortController();
     const reason = new Error('cancelled while loading');
     const loadModel = llama.loadModel.bind(llama);

@@ -8,6 +8,7 @@
 import { createAgent, defineTool } from '@harmony-agents/core';
 import { validateJsonSchema } from '@harmony-agents/core/backend';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
+import type { LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type LlamaCppModel, loadLlamaCppModel } from '../src/index.js';
@@ -29,7 +30,7 @@ describe.runIf(modelPath !== undefined && modelPath.length > 0)('a real gpt-oss 
     expect(model.fileInfo.architecture).toBe('gpt-oss');
     expect(model.vocabularySize).toBe(201088);
     for (const text of ['Hello, world! The weather in Seoul is clear.', '안녕하세요 👋 {"a": [1, 2.5]}']) {
-      expect([...model.model.tokenize(text, false)]).toEqual(tokenizer.encodeOrdinary(text));
+      expect([...(model.model as LlamaModel).tokenize(text, false)]).toEqual(tokenizer.encodeOrdinary(text));
     }
   });
 
