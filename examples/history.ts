@@ -11,7 +11,7 @@
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/history.ts`
  * (set `HARMONY_AGENTS_GPT_OSS_GGUF` to a gpt-oss GGUF to use a real model instead of scripted model steps).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,11 +76,11 @@ export async function main(
     // 1. Run, then save the history to a file.
     const first = await createAgent({ backend: model, ...settings }).run(QUESTIONS[0]);
     const file = join(folder, 'conversation.json');
-    writeFileSync(file, JSON.stringify(first.history));
+    await first.history.save(file);
     write(`saved ${first.history.length} messages`);
 
     // 2. Later, maybe in another process: load the file and continue the conversation.
-    const history = Conversation.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    const history = await Conversation.load(file);
     const agent = createAgent({ backend: model, ...settings });
     const second = await agent.run(QUESTIONS[1], { history });
     write(`resumed: ${second.finalText}`);

@@ -9,7 +9,7 @@
  *
  * Run: `pnpm start` (or `node --conditions=@harmony-agents/source --import tsx examples/weather.ts`).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LlamaCppModel, loadLlamaCppModel } from '@harmony-agents/backend-llamacpp';
@@ -88,10 +88,10 @@ async function main(): Promise<void> {
     const firstResult = await first;
 
     const saved = join(folder, 'history.json');
-    writeFileSync(saved, JSON.stringify(firstResult.history, null, 2));
+    await firstResult.history.save(saved);
     console.log(`\n${dim(`(history saved to ${saved}, ${firstResult.history.length} messages)`)}\n`);
 
-    const history = Conversation.fromJSON(JSON.parse(readFileSync(saved, 'utf8')));
+    const history = await Conversation.load(saved);
     console.log('User: and for jay_lee?');
     const second = agent.run('and for jay_lee?', { history });
     printRun(second);
