@@ -7,7 +7,7 @@
 import { getTinyGptOssModel } from '@harmony-agents/backend-llamacpp/test-models';
 import { BackendError, createAgent, defineTool } from '@harmony-agents/core';
 import { scriptToolCall } from '@harmony-agents/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { createServerPool } from '../src/index.js';
 import { type LlamaServerProcess, startLlamaServer } from '../src/testing/index.js';
@@ -87,6 +87,8 @@ describe('a llama-server killed mid-generation', () => {
         ...(port === undefined ? {} : { port }),
       });
     let own = await start();
+    // Whatever fails below, no server outlives the test.
+    onTestFinished(() => own.close());
     const lookup = defineTool({
       name: 'lookup',
       description: 'Looks a word up.',
@@ -134,19 +136,15 @@ describe('a llama-server killed mid-generation', () => {
     expect(history.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
 
     own = await start(Number(new URL(own.baseUrl).port));
-    try {
-      const resumed = createScriptedLlamaServerBackend({
-        baseUrl: own.baseUrl,
-        slot: 0,
-        completions: ['<|channel|>final<|message|>harmony: found.<|return|>'],
-      });
-      const next = await createAgent({ backend: resumed, tools: [lookup], currentDate: '2026-11-28' }).run(
-        'Go on.',
-        { history },
-      );
-      expect(next.finalText).toBe('harmony: found.');
-    } finally {
-      await own.close();
-    }
+    const resumed = createScriptedLlamaServerBackend({
+      baseUrl: own.baseUrl,
+      slot: 0,
+      completions: ['<|channel|>final<|message|>harmony: found.<|return|>'],
+    });
+    const next = await createAgent({ backend: resumed, tools: [lookup], currentDate: '2026-11-28' }).run(
+      'Go on.',
+      { history },
+    );
+    expect(next.finalText).toBe('harmony: found.');
   });
 });
