@@ -18,7 +18,7 @@ import {
   getTinyGptOssModel,
   tokenScriptGrammar,
 } from '@harmony-agents/backend-llamacpp/test-models';
-import { type Backend, createAgent, defineTool } from '@harmony-agents/core';
+import { type Backend, createAgent, defineTool, type RunOptions } from '@harmony-agents/core';
 import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import {
@@ -250,7 +250,7 @@ async function chatSessionComparison(model: LlamaCppModel) {
   await backend.initialize();
   const agent = createAgent({ backend, instructions: 'Answer briefly.', currentDate: null });
   const ours: { evaluatedPromptTokens: number; ms: number }[] = [];
-  let history: Parameters<typeof agent.run>[1] = {};
+  let history: RunOptions = {};
   for (const question of QUESTIONS) {
     const started = performance.now();
     const result = await agent.run(question, history);

@@ -41,3 +41,9 @@ export const DEFAULT_AUTO_DROP_ANALYSIS = true;
 
 /** Whether `StreamableParser` rejects malformed headers (openai-harmony's default). */
 export const DEFAULT_STRICT_PARSING = true;
+
+/** How many times an answer that does not match the run's `output` schema goes back to the model. */
+export const DEFAULT_MAX_OUTPUT_REPAIRS = 1;
+
+/** What the runner does when a prompt and the answer's reserve do not fit the backend's context. */
+export const DEFAULT_CONTEXT_OVERFLOW: 'error' = 'error';

@@ -76,11 +76,13 @@ export type {
   ToolDescription,
   ToolNamespaceConfig,
 } from './harmony/types.js';
+export type { InferOutput, OutputSchema } from './output/output-schema.js';
 export type { Agent, AgentOptions, ResumeOptions, RunArguments, RunOptions } from './runner/agent.js';
 export { createAgent } from './runner/agent.js';
 export type { AgentEventListener, RunResult } from './runner/agent-run.js';
 export { AgentRun } from './runner/agent-run.js';
 export type { ApprovalDecision, ApprovalDecisions, PendingApproval } from './runner/approvals.js';
+export type { ContextBudget, ContextOverflowStrategy } from './runner/context-window.js';
 // History
 export type {
   ConversationEntry,
@@ -100,8 +102,10 @@ export type {
   ErrorEvent,
   FinalDeltaEvent,
   FinalEvent,
+  HistoryTrimmedEvent,
   ListenerErrorEvent,
   MessageEvent,
+  OutputRepairEvent,
   ParseErrorEvent,
   PreambleDeltaEvent,
   PreambleEvent,

@@ -96,7 +96,10 @@ function resolve(options: AgentTracingOptions): ResolvedTracing {
  * const result = await run;
  * ```
  */
-export function traceAgentRun<TRun extends AgentRun>(run: TRun, options: AgentTracingOptions = {}): TRun {
+export function traceAgentRun<TRun extends AgentRun<unknown>>(
+  run: TRun,
+  options: AgentTracingOptions = {},
+): TRun {
   const settings = resolve(options);
   const { tracer } = settings;
   const parent = context.active();
@@ -256,8 +259,8 @@ export function instrumentAgent<TAgent extends Agent>(
   agent: TAgent,
   options: AgentTracingOptions = {},
 ): TAgent {
-  const run: Agent['run'] = (input, runOptions) =>
-    traceAgentRun(agent.run(input, runOptions as never), options);
+  const run = ((input: Parameters<Agent['run']>[0], runOptions?: Parameters<Agent['run']>[1]) =>
+    traceAgentRun(agent.run(input, runOptions), options)) as Agent['run'];
   return Object.assign(Object.create(agent) as TAgent, { run });
 }
 

@@ -10,11 +10,17 @@ const Weather = z
 describe('resolveOutputSchema', () => {
   it('turns a zod 4 schema into a response format named by its title', () => {
     const output = resolveOutputSchema(Weather);
+    const {
+      title: _title,
+      description: _description,
+      ...shown
+    } = output.jsonSchema as Record<string, unknown>;
     expect(output.responseFormat).toEqual({
       name: 'weather',
       description: 'The weather at a place.',
-      schema: output.jsonSchema,
+      schema: shown,
     });
+    expect(output.jsonSchema).toMatchObject({ title: 'weather', description: 'The weather at a place.' });
     expect(output.jsonSchema).toMatchObject({
       type: 'object',
       properties: { city: { type: 'string' }, sky: { enum: ['sunny', 'cloudy'] } },

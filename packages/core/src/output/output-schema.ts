@@ -18,7 +18,7 @@ import { formatZodIssues, isZod3Schema, isZod4Schema } from '../tools/zod-parame
  * The schema of a run's answer: a zod 4 object schema (`result.output` is typed from it) or a JSON Schema
  * object with `type: 'object'` (`result.output` is `unknown`). The root must be an object, as in the
  * Responses API. A `title` names the format (`## <title>`, default `structured_output`); a `description`
- * is shown above the schema.
+ * is shown as a comment above the schema (both are then left out of the schema's JSON there).
  */
 export type OutputSchema = z4.$ZodType | JsonSchemaObject;
 
@@ -54,10 +54,12 @@ export function resolveOutputSchema(output: unknown): ResolvedOutput {
   } else if (isZod3Schema(output)) {
     throw new ConfigurationError(
       "output is a zod 3 schema; use zod 4 (install zod@^4, or import { z } from 'zod/v4' with zod 3.25+) or a JSON Schema object",
+      { option: 'output' },
     );
   } else if (isRecord(output) && '~standard' in output) {
     throw new ConfigurationError(
       'output is a Standard Schema from a library other than zod 4; pass a zod 4 schema or its JSON Schema',
+      { option: 'output' },
     );
   } else if (isRecord(output)) {
     jsonSchema = toStandardJsonSchema(output as JsonSchemaObject) as JsonSchemaObject;
@@ -65,20 +67,28 @@ export function resolveOutputSchema(output: unknown): ResolvedOutput {
   } else {
     throw new ConfigurationError(
       `output must be a zod 4 object schema or a JSON Schema object, got ${output === null ? 'null' : typeof output}`,
+      { option: 'output' },
     );
   }
   if (jsonSchema.type !== 'object') {
     throw new ConfigurationError(
       `output must describe an object (type "object"), got ${JSON.stringify(jsonSchema.type ?? 'no type')}`,
+      { option: 'output' },
     );
   }
-  const { title, description } = jsonSchema;
-  const name = typeof title === 'string' && FORMAT_NAME.test(title) ? title : DEFAULT_RESPONSE_FORMAT_NAME;
+  const { title, description, ...shown } = jsonSchema;
+  const named = typeof title === 'string' && FORMAT_NAME.test(title);
+  const described = typeof description === 'string' && description !== '';
   return {
     responseFormat: {
-      name,
-      ...(typeof description === 'string' && description !== '' ? { description } : {}),
-      schema: jsonSchema,
+      name: named ? title : DEFAULT_RESPONSE_FORMAT_NAME,
+      ...(described ? { description } : {}),
+      // The title and description are shown as the format's name and comment, not twice.
+      schema: {
+        ...(named || title === undefined ? {} : { title }),
+        ...(described || description === undefined ? {} : { description }),
+        ...shown,
+      },
     },
     jsonSchema,
     parse: (text) => {
@@ -105,6 +115,7 @@ function zodToJsonSchema(schema: z4.$ZodType): JsonSchemaObject {
     converted = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   } catch (error) {
     throw new ConfigurationError(`output cannot be converted to JSON Schema: ${(error as Error).message}`, {
+      option: 'output',
       cause: error,
     });
   }
@@ -119,6 +130,7 @@ function validateWithZod(schema: z4.$ZodType, value: unknown): ValidationResult<
   } catch (error) {
     if (error instanceof $ZodAsyncError) {
       throw new ConfigurationError('output uses async refinements or transforms, which are not supported', {
+        option: 'output',
         cause: error,
       });
     }

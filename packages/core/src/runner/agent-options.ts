@@ -8,8 +8,10 @@ import type { Backend, SamplingOptions } from '../backend.js';
 import { BACKEND_SPECIFICATION_VERSION } from '../backend.js';
 import {
   DEFAULT_CONSTRAIN_TOOL_ARGUMENTS,
+  DEFAULT_CONTEXT_OVERFLOW,
   DEFAULT_KNOWLEDGE_CUTOFF,
   DEFAULT_MAX_IDENTICAL_TOOL_CALLS,
+  DEFAULT_MAX_OUTPUT_REPAIRS,
   DEFAULT_MAX_TOOL_ROUNDS,
   DEFAULT_MODEL_IDENTITY,
   DEFAULT_ON_PARSE_ERROR,
@@ -23,6 +25,7 @@ import { assertRenderableMessage, describeValue } from '../harmony/message-valid
 import type { Message, ReasoningEffort } from '../harmony/types.js';
 import type { Tool } from '../tools/types.js';
 import type { AgentOptions, RunOptions } from './agent.js';
+import type { ContextOverflowStrategy } from './context-window.js';
 import type { ReasoningHistory } from './prompt-builder.js';
 import type { ToolErrorBehavior, ToolErrorKind } from './tool-executor.js';
 
@@ -65,6 +68,11 @@ function oneOf(values: readonly string[]): OptionCheck {
 const positiveInteger: OptionCheck = (value, option, where) => {
   if (!(typeof value === 'number' && Number.isInteger(value) && value > 0))
     fail(where, option, 'a positive integer', value);
+};
+
+const nonNegativeInteger: OptionCheck = (value, option, where) => {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0))
+    fail(where, option, 'an integer ≥ 0', value);
 };
 
 function typeCheck(type: 'string' | 'boolean' | 'function', expected: string, orNull = false): OptionCheck {
@@ -189,6 +197,13 @@ const AGENT_OPTION_CHECKS: Readonly<Record<keyof AgentOptions, OptionCheck>> = {
   onParseError: oneOf(['recover', 'throw']),
   constrainToolArguments: typeCheck('boolean', 'true or false'),
   generateId: typeCheck('function', 'a function'),
+  contextOverflow: (value, option, where) => {
+    if (value !== 'error' && value !== 'drop-oldest-turns' && typeof value !== 'function')
+      fail(where, option, "'error', 'drop-oldest-turns' or a function", value);
+  },
+  contextReserveTokens: nonNegativeInteger,
+  maxToolResultTokens: positiveInteger,
+  maxOutputRepairs: nonNegativeInteger,
 };
 
 const RUN_OPTION_CHECKS: Readonly<Record<keyof RunOptions, OptionCheck>> = {
@@ -207,6 +222,9 @@ const RUN_OPTION_CHECKS: Readonly<Record<keyof RunOptions, OptionCheck>> = {
   maxTokens: positiveInteger,
   // The application's own value, passed to tools as is.
   context: () => undefined,
+  // The schema is checked when it is resolved (output-schema.ts), with errors naming `output`.
+  output: () => undefined,
+  maxOutputRepairs: nonNegativeInteger,
 };
 
 /** `createAgent`'s options with every default applied. */
@@ -228,6 +246,10 @@ export interface ResolvedAgentOptions {
   readonly onParseError: 'recover' | 'throw';
   readonly constrainToolArguments: boolean;
   readonly generateId: (kind: 'run' | 'call') => string;
+  readonly contextOverflow: ContextOverflowStrategy;
+  readonly contextReserveTokens: number | undefined;
+  readonly maxToolResultTokens: number | undefined;
+  readonly maxOutputRepairs: number;
 }
 
 /**
@@ -262,6 +284,10 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     onParseError: options.onParseError ?? DEFAULT_ON_PARSE_ERROR,
     constrainToolArguments: options.constrainToolArguments ?? DEFAULT_CONSTRAIN_TOOL_ARGUMENTS,
     generateId: options.generateId ?? ((kind) => `${kind}_${crypto.randomUUID()}`),
+    contextOverflow: options.contextOverflow ?? DEFAULT_CONTEXT_OVERFLOW,
+    contextReserveTokens: options.contextReserveTokens,
+    maxToolResultTokens: options.maxToolResultTokens,
+    maxOutputRepairs: options.maxOutputRepairs ?? DEFAULT_MAX_OUTPUT_REPAIRS,
   };
 }
 

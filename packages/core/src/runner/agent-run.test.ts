@@ -18,6 +18,7 @@ function runEmitting(texts: readonly string[]): AgentRun {
       newMessages: [],
       usage: EMPTY_USAGE,
       steps: 1,
+      output: undefined,
     };
   });
 }

@@ -11,8 +11,11 @@ import {
 } from './events.js';
 import { toRunError } from './run-error.js';
 
-/** What awaiting a run gives. */
-export interface RunResult {
+/**
+ * What awaiting a run gives. `TOutput` is the type of {@link RunResult.output}: `undefined` for a run
+ * without an `output` schema.
+ */
+export interface RunResult<TOutput = undefined> {
   /**
    * `completed`: the model answered. `interrupted`: it called tools that need approval; the run stopped
    * before running them (see {@link RunResult.pendingApprovals}) and `agent.resume` continues it.
@@ -30,6 +33,11 @@ export interface RunResult {
   readonly usage: Usage;
   /** How many model steps the run made (a resumed run counts its own). */
   readonly steps: number;
+  /**
+   * The final answer parsed and validated against the run's `output` schema (zod defaults and transforms
+   * applied); `undefined` for a run without one.
+   */
+  readonly output: TOutput;
 }
 
 /** A listener as the underlying event emitter stores it. */
@@ -56,20 +64,20 @@ export interface RunController {
 let createAgentRun: (
   runId: string,
   history: Conversation,
-  execute: (controller: RunController) => Promise<RunResult>,
-) => AgentRun;
+  execute: (controller: RunController) => Promise<RunResult<unknown>>,
+) => AgentRun<unknown>;
 
 /**
  * Starts a run that `execute` drives through a {@link RunController}, on a later tick so that listeners
  * attached right after `agent.run()` see every event.
  * @internal
  */
-export function startAgentRun(
+export function startAgentRun<TOutput>(
   runId: string,
   history: Conversation,
-  execute: (controller: RunController) => Promise<RunResult>,
-): AgentRun {
-  return createAgentRun(runId, history, execute);
+  execute: (controller: RunController) => Promise<RunResult<TOutput>>,
+): AgentRun<TOutput> {
+  return createAgentRun(runId, history, execute) as AgentRun<TOutput>;
 }
 
 /** A listener of one event type. */
@@ -90,7 +98,9 @@ export type AgentEventListener<TType extends AgentEventType> = (event: AgentEven
  * const { finalText, history } = await run;
  * ```
  */
-export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEvent> {
+export class AgentRun<TOutput = undefined>
+  implements PromiseLike<RunResult<TOutput>>, AsyncIterable<AgentEvent>
+{
   /** The run's id. */
   readonly runId: string;
   readonly #emitter = new EventEmitter();
@@ -98,7 +108,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   readonly #waiters = new Set<() => void>();
   /** The wrappers `once` registered, by event type and listener, so that `off` can remove them. */
   readonly #onceWrappers = new Map<AgentEventType, Map<unknown, EmitterListener[]>>();
-  readonly #result: Promise<RunResult>;
+  readonly #result: Promise<RunResult<TOutput>>;
   readonly #baseHistory: Conversation;
   readonly #newEntries: ConversationEntry[] = [];
   /** `#baseHistory` plus `#newEntries`, built when first read after a commit. */
@@ -113,7 +123,7 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   private constructor(
     runId: string,
     history: Conversation,
-    execute: (controller: RunController) => Promise<RunResult>,
+    execute: (controller: RunController) => Promise<RunResult<TOutput>>,
   ) {
     this.runId = runId;
     this.#baseHistory = history;
@@ -199,8 +209,8 @@ export class AgentRun implements PromiseLike<RunResult>, AsyncIterable<AgentEven
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a run is deliberately awaitable.
-  then<TResult1 = RunResult, TResult2 = never>(
-    onFulfilled?: ((value: RunResult) => TResult1 | PromiseLike<TResult1>) | null,
+  then<TResult1 = RunResult<TOutput>, TResult2 = never>(
+    onFulfilled?: ((value: RunResult<TOutput>) => TResult1 | PromiseLike<TResult1>) | null,
     onRejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
   ): Promise<TResult1 | TResult2> {
     return this.#result.then(onFulfilled, onRejected);

@@ -4,12 +4,21 @@ import { ConfigurationError } from '../errors.js';
 import { type HarmonyEncoding, loadHarmonyEncoding } from '../harmony/encoding.js';
 import { describeValue } from '../harmony/message-validation.js';
 import type { Message, ReasoningEffort } from '../harmony/types.js';
+import {
+  type InferOutput,
+  type OutputSchema,
+  type ResolvedOutput,
+  resolveOutputSchema,
+} from '../output/output-schema.js';
 import { validateToolSet } from '../tools/define-tool.js';
 import { functionToolsNamespace } from '../tools/function-namespace.js';
+import { truncateToolOutput } from '../tools/truncate-tool-output.js';
 import type { BuiltinTool, FunctionTool, Tool } from '../tools/types.js';
 import { checkRunOptions, resolveAgentOptions, toUserMessage } from './agent-options.js';
 import { type AgentRun, startAgentRun } from './agent-run.js';
 import { type ApprovalDecisions, type PendingApproval, planResume, waitingCalls } from './approvals.js';
+import type { ContextSettings } from './context-step.js';
+import { type ContextOverflowStrategy, defaultReserveTokens } from './context-window.js';
 import { Conversation } from './conversation.js';
 import type { ReasoningHistory } from './prompt-builder.js';
 import { executeRun, type ResolvedRunSettings } from './run-loop.js';
@@ -65,6 +74,32 @@ export interface AgentOptions<TContext = unknown> {
   readonly constrainToolArguments?: boolean;
   /** Generates run and call ids (tests inject a deterministic one). @defaultValue random UUIDs */
   readonly generateId?: (kind: 'run' | 'call') => string;
+  /**
+   * What to do when, before a model step, the prompt plus {@link AgentOptions.contextReserveTokens} does not
+   * fit the context the backend declares (`capabilities.contextSize`): `'error'` fails with a
+   * `ContextWindowExceededError` before the backend is called; `'drop-oldest-turns'` leaves whole earlier user
+   * turns out of the prompt, oldest first (never the system and developer messages nor the current turn) and
+   * emits `history-trimmed`; a function returns the earlier conversation to show instead. The run's history
+   * always keeps every message. Nothing is checked when the backend does not declare its context size.
+   * @defaultValue `'error'`
+   */
+  readonly contextOverflow?: ContextOverflowStrategy;
+  /**
+   * Tokens kept free for the model's answer when checking that a prompt fits the context (capped by what is
+   * left of the run's `maxTokens`). @defaultValue 1024, at most an eighth of the context
+   */
+  readonly contextReserveTokens?: number;
+  /**
+   * Tool results longer than this many tokens are cut, and end with a marker telling the model how much it
+   * sees (`[truncated: the result has 5120 tokens; only the first 1000 are shown]`). Applies to every tool.
+   * @defaultValue no limit
+   */
+  readonly maxToolResultTokens?: number;
+  /**
+   * How many times a final answer that does not match the run's `output` schema goes back to the model, with
+   * what is wrong, before the run fails with an `OutputValidationError`. @defaultValue 1
+   */
+  readonly maxOutputRepairs?: number;
 }
 
 /** Options of one {@link Agent.run}. Unknown keys are refused, like `createAgent`'s. */
@@ -84,6 +119,15 @@ export interface RunOptions<TContext = unknown> {
    * @defaultValue `undefined`
    */
   readonly context?: TContext;
+  /**
+   * Structured output: the schema of the answer (zod 4, or a JSON Schema object; the root must be an object).
+   * The developer message gets a `# Response Formats` section; backends that can (`constrainedOutput`) sample
+   * the final answer under the schema's grammar; the answer is parsed and validated into `result.output`.
+   * @defaultValue none
+   */
+  readonly output?: OutputSchema;
+  /** Overrides the agent's {@link AgentOptions.maxOutputRepairs} for this run. */
+  readonly maxOutputRepairs?: number;
 }
 
 /**
@@ -120,6 +164,16 @@ export interface Agent<TContext = unknown> {
    * conversation's JSON given as `history`: load it with `Conversation.fromJSON`).
    * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
+  run<TSchema extends OutputSchema>(
+    input: string | Message,
+    options: Omit<RunOptions<TContext>, 'output'> & { readonly output: TSchema } & (undefined extends TContext
+        ? unknown
+        : { readonly context: TContext }),
+  ): AgentRun<InferOutput<TSchema>>;
+  /**
+   * Runs one user turn without structured output (`result.output` is `undefined`).
+   * @throws {@link ConfigurationError} synchronously for invalid input or options.
+   */
   run(input: string | Message, ...options: RunArguments<TContext>): AgentRun;
   /**
    * Continues a run that stopped with status `'interrupted'` (tools that need approval): `history` is
@@ -146,6 +200,36 @@ export interface Agent<TContext = unknown> {
 
 /** Options of {@link Agent.resume}: those of a run, without the history (given as an argument). */
 export type ResumeOptions<TContext = unknown> = Omit<RunOptions<TContext>, 'history'>;
+
+/** Output schemas resolved once each (converting a zod schema to JSON Schema is not free). */
+const resolvedOutputs = new WeakMap<object, ResolvedOutput>();
+
+function resolveOutput(output: unknown): ResolvedOutput | null {
+  if (output === undefined) return null;
+  let resolved = typeof output === 'object' && output !== null ? resolvedOutputs.get(output) : undefined;
+  if (resolved === undefined) {
+    resolved = resolveOutputSchema(output);
+    resolvedOutputs.set(output as object, resolved);
+  }
+  return resolved;
+}
+
+/** The context check of an agent whose backend declares its context size, or null. */
+function contextSettings(
+  backend: Backend,
+  overflow: ContextOverflowStrategy,
+  reserveTokens: number | undefined,
+): ContextSettings | null {
+  const contextSize = backend.capabilities?.contextSize;
+  if (contextSize === undefined) return null;
+  if (!(Number.isInteger(contextSize) && contextSize > 0)) {
+    throw new ConfigurationError(
+      `createAgent: backend.capabilities.contextSize must be a positive integer, got ${describeValue(contextSize)}`,
+      { option: 'backend' },
+    );
+  }
+  return { contextSize, reserveTokens: reserveTokens ?? defaultReserveTokens(contextSize), overflow };
+}
 
 function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -177,8 +261,17 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
   const router: ToolRouter = { functions, builtins };
   const encoding = loadHarmonyEncoding();
   const functionList = [...functions.values()];
+  const context = contextSettings(backend, resolved.contextOverflow, resolved.contextReserveTokens);
+  const maxToolResultTokens = resolved.maxToolResultTokens;
+  const limitOutput =
+    maxToolResultTokens === undefined
+      ? (output: string) => output
+      : (output: string) => truncateToolOutput(output, maxToolResultTokens, encoding.tokenizer);
 
-  const resolveSettings = (runOptions: ResumeOptions<TContext>): ResolvedRunSettings => ({
+  const resolveSettings = (
+    runOptions: ResumeOptions<TContext>,
+    output: ResolvedOutput | null,
+  ): ResolvedRunSettings => ({
     backend,
     encoding,
     router,
@@ -191,7 +284,7 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
       instructions: resolved.instructions,
       builtinNamespaces: [...builtins.values()].map((tool) => tool.namespace),
       functionNamespace: functionList.length === 0 ? null : functionToolsNamespace(functionList),
-      responseFormat: null,
+      responseFormat: output?.responseFormat ?? null,
     },
     reasoningHistory: resolved.reasoningHistory,
     maxToolRounds: resolved.maxToolRounds,
@@ -202,12 +295,17 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
       maxIdenticalToolCalls: resolved.maxIdenticalToolCalls,
       onToolError: resolved.onToolError,
       context: runOptions.context,
+      limitOutput,
     },
     onParseError: resolved.onParseError,
     constrainToolArguments:
       resolved.constrainToolArguments && backend.capabilities?.constrainedToolArguments === true,
     generateCallId: () => resolved.generateId('call'),
     signal: runOptions.signal,
+    output,
+    outputSchema: output?.jsonSchema,
+    maxOutputRepairs: runOptions.maxOutputRepairs ?? resolved.maxOutputRepairs,
+    context,
   });
 
   return {
@@ -223,12 +321,12 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
         );
       }
       const plan = planResume(history, decisions);
-      const settings = resolveSettings(runOptions);
+      const settings = resolveSettings(runOptions, resolveOutput(runOptions.output));
       // A copy: if this run stops before it answers the calls (an abort), its history can be resumed.
       const base = history.concat([]);
       return startAgentRun(resolved.generateId('run'), base, (run) =>
         executeRun(run, settings, base, { resume: plan }),
-      );
+      ) as AgentRun;
     },
     pendingApprovals(history) {
       if (!(history instanceof Conversation)) {
@@ -246,10 +344,11 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
         return { callId: callId!, toolName, recipient, arguments: args };
       });
     },
-    run(input, ...rest) {
+    run(input: string | Message, ...rest: [RunOptions<TContext>?]): AgentRun<never> {
       const runOptions: RunOptions<TContext> = rest[0] ?? {};
       checkRunOptions(runOptions);
       const message = toUserMessage(input);
+      const output = resolveOutput(runOptions.output);
       const given = runOptions.history;
       if (given !== undefined && !(given instanceof Conversation) && !Array.isArray(given)) {
         throw new ConfigurationError(
@@ -264,10 +363,11 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
           : given instanceof Conversation
             ? given
             : Conversation.fromMessages(given);
-      const settings = resolveSettings(runOptions);
+      const settings = resolveSettings(runOptions, output);
+      // The run's output type comes from the overload the caller matched.
       return startAgentRun(resolved.generateId('run'), history, (run) =>
         executeRun(run, settings, history, { input: message }),
-      );
+      ) as AgentRun<never>;
     },
   };
 }

@@ -201,6 +201,46 @@ export interface StepEndEvent extends EventBase {
   readonly usage: Usage;
 }
 
+/**
+ * Earlier turns were left out of the prompt so that it fits the backend's context
+ * (`contextOverflow: 'drop-oldest-turns'` or a custom strategy). The run's history still holds them.
+ */
+export interface HistoryTrimmedEvent extends EventBase {
+  /** Discriminant: `history-trimmed`. */
+  readonly type: 'history-trimmed';
+  /** 1-based index of the model step whose prompt was trimmed. */
+  readonly step: number;
+  /** The messages left out of the prompt, oldest first. */
+  readonly droppedMessages: readonly Message[];
+  /** How many whole user turns were left out (`0` for a custom strategy that does not drop whole turns). */
+  readonly droppedTurns: number;
+  /** Prompt tokens before trimming. */
+  readonly promptTokensBefore: number;
+  /** Prompt tokens after trimming. */
+  readonly promptTokens: number;
+  /** The backend's context size. */
+  readonly contextSize: number;
+  /** Tokens kept free for the answer. */
+  readonly reserveTokens: number;
+}
+
+/**
+ * The final answer did not match the run's `output` schema; it goes back to the model, with what is wrong,
+ * in a user message (at most `maxOutputRepairs` times).
+ */
+export interface OutputRepairEvent extends EventBase {
+  /** Discriminant: `output-repair`. */
+  readonly type: 'output-repair';
+  /** 1-based index of the model step that gave the answer. */
+  readonly step: number;
+  /** The answer as the model wrote it. */
+  readonly rawText: string;
+  /** What is wrong with it. */
+  readonly issues: readonly string[];
+  /** 1-based index of this repair round. */
+  readonly repair: number;
+}
+
 /** The run was aborted through its signal. The history holds every completed message. */
 export interface AbortEvent extends EventBase {
   /** Discriminant: `abort`. */
@@ -272,6 +312,8 @@ export type AgentEvent =
   | MessageEvent
   | ParseErrorEvent
   | StepEndEvent
+  | HistoryTrimmedEvent
+  | OutputRepairEvent
   | AbortEvent
   | ErrorEvent
   | ListenerErrorEvent

@@ -49,6 +49,8 @@ export class RunPrompt {
   readonly #cache: PromptTokenCache;
   readonly #prefix: number[] = [];
   readonly #assistantStart: readonly number[];
+  readonly #headerLength: number;
+  readonly #reasoningHistory: ReasoningHistory;
 
   /**
    * Renders the system and developer messages and the entries the reasoning-history policy keeps.
@@ -66,7 +68,29 @@ export class RunPrompt {
     for (const message of buildHeaderMessages(header)) {
       for (const token of encoding.render(message, renderOptions)) this.#prefix.push(token);
     }
+    this.#headerLength = this.#prefix.length;
+    this.#reasoningHistory = reasoningHistory;
     this.#cache.append(selectPromptEntries(entries, reasoningHistory), this.#prefix);
+  }
+
+  /** Tokens of the next step's prompt. */
+  get length(): number {
+    return this.#prefix.length + this.#assistantStart.length;
+  }
+
+  /**
+   * Tokens each of `entries` takes in a prompt of `entries` (0 for a message the reasoning-history policy
+   * leaves out), in order.
+   */
+  tokenCounts(entries: readonly ConversationEntry[]): number[] {
+    const shown = new Set(selectPromptEntries(entries, this.#reasoningHistory));
+    return entries.map((entry) => (shown.has(entry) ? this.#cache.tokensOf(entry).length : 0));
+  }
+
+  /** Renders the prompt again after the system and developer messages, from these entries. */
+  reset(entries: readonly ConversationEntry[]): void {
+    this.#prefix.length = this.#headerLength;
+    this.#cache.append(selectPromptEntries(entries, this.#reasoningHistory), this.#prefix);
   }
 
   /** `<|start|>assistant`, how every step's prompt ends. */

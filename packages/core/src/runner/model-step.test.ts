@@ -48,6 +48,7 @@ function settingsFor(backend: Backend): ModelStepSettings {
     onParseError: 'recover',
     constrainToolArguments: false,
     generateCallId: () => `call_${++ids}`,
+    outputSchema: undefined,
   };
 }
 

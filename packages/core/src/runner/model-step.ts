@@ -16,6 +16,7 @@ import { BackendError } from '../errors.js';
 import type { HarmonyEncoding } from '../harmony/encoding.js';
 import { describeValue } from '../harmony/message-validation.js';
 import { isTokenId } from '../harmony/token-id.js';
+import type { JsonValue } from '../harmony/types.js';
 import type { ConversationEntry } from './conversation.js';
 import { DecoderEventMapper, type RunEventSink } from './decoder-event-mapper.js';
 import type { ToolRouter } from './tool-executor.js';
@@ -32,6 +33,8 @@ export interface ModelStepSettings {
   readonly onParseError: 'recover' | 'throw';
   readonly constrainToolArguments: boolean;
   readonly generateCallId: () => string;
+  /** The JSON Schema of the run's structured output, sent to the backend; undefined without one. */
+  readonly outputSchema: JsonValue | undefined;
 }
 
 /** One model step's request. */
@@ -69,6 +72,7 @@ function backendRequest(settings: ModelStepSettings, request: ModelStepRequest):
           parameters: tool.jsonSchema ?? tool.parameters,
         }))
       : [],
+    ...(settings.outputSchema === undefined ? {} : { outputSchema: settings.outputSchema }),
   };
 }
 

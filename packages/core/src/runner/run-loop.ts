@@ -2,13 +2,17 @@ import {
   BackendError,
   HarmonyParseError,
   MaxToolRoundsExceededError,
+  OutputValidationError,
   RunAbortedError,
   TokenBudgetExceededError,
   ToolCallDeniedError,
 } from '../errors.js';
 import type { Message } from '../harmony/types.js';
+import { outputRepairPrompt, type ResolvedOutput } from '../output/output-schema.js';
 import type { RunController, RunResult } from './agent-run.js';
 import { denialText, type PendingApproval, type ResumePlan } from './approvals.js';
+import { type ContextSettings, fitPromptToContext } from './context-step.js';
+import { answerReserve } from './context-window.js';
 import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
 import { reportParseError, textOf } from './decoder-event-mapper.js';
 import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
@@ -28,6 +32,12 @@ export interface ResolvedRunSettings extends ModelStepSettings {
   readonly maxTokens: number | undefined;
   readonly executor: ToolExecutorSettings;
   readonly signal: AbortSignal | undefined;
+  /** The run's structured output, or null. */
+  readonly output: ResolvedOutput | null;
+  /** How many times an answer that does not match `output` goes back to the model. */
+  readonly maxOutputRepairs: number;
+  /** The context check, when the backend declares its context size. */
+  readonly context: ContextSettings | null;
 }
 
 /** The state of one run while its loop turns. */
@@ -44,6 +54,8 @@ interface RunState {
   step: number;
   /** Tokens the turn generated before this run (a resumed run's budget counts them). */
   readonly priorGeneratedTokens: number;
+  /** The earlier turns the prompt shows (the given history, or what context management left of it). */
+  earlier: readonly ConversationEntry[];
 }
 
 /** How a run starts: with a new user message, or by resuming calls that waited for approval. */
@@ -51,7 +63,7 @@ export type RunStart = { readonly input: Message } | { readonly resume: ResumePl
 
 /** How the steps ended: an answer, or calls waiting for approval. */
 type StepsOutcome =
-  | { readonly finalText: string }
+  | { readonly finalText: string; readonly output: unknown }
   | { readonly pendingApprovals: readonly PendingApproval[] };
 
 /**
@@ -64,7 +76,7 @@ export async function executeRun(
   settings: ResolvedRunSettings,
   history: Conversation,
   start: RunStart,
-): Promise<RunResult> {
+): Promise<RunResult<unknown>> {
   const { runId } = run;
   const resume = 'resume' in start ? start.resume : undefined;
   const turn = resume === undefined ? [] : currentTurnEntries(history.entries);
@@ -81,6 +93,7 @@ export async function executeRun(
       (sum, entry) => sum + (entry.message.role === 'assistant' ? (entry.tokens?.length ?? 0) : 0),
       0,
     ),
+    earlier: history.entries,
   };
   const stepsBefore = state.step;
   const input = resume === undefined ? (start as { input: Message }).input : resume.input;
@@ -122,6 +135,7 @@ export async function executeRun(
     newMessages: run.newEntries.map((entry) => entry.message),
     usage: state.usage,
     steps: state.step - stepsBefore,
+    output: 'output' in outcome ? outcome.output : undefined,
   };
 }
 
@@ -130,11 +144,27 @@ export async function executeRun(
  * calls that need approval: the calls that need none run, and the run stops before the others.
  */
 async function runSteps(state: RunState, prompt: RunPrompt): Promise<StepsOutcome> {
+  let repairs = 0;
   for (;;) {
     throwIfAborted(state.signal);
     const generation = await modelStep(state, prompt);
     const calls = generation.entries.filter((entry) => isToolCall(entry.message));
-    if (calls.length === 0) return { finalText: finalAnswer(state, generation.entries) };
+    if (calls.length === 0) {
+      const finalText = finalAnswer(state, generation.entries);
+      const output = state.settings.output;
+      if (output === null) return { finalText, output: undefined };
+      const checked = output.parse(finalText);
+      if (checked.success) return { finalText, output: checked.value };
+      if (repairs >= state.settings.maxOutputRepairs) {
+        throw new OutputValidationError(
+          `The model's answer does not match the output schema after ${repairs + 1} attempt(s): ${checked.issues.join('; ')}`,
+          { rawText: finalText, issues: checked.issues, attempts: repairs + 1 },
+        );
+      }
+      repairs++;
+      requestRepair(state, prompt, finalText, checked.issues, repairs);
+      continue;
+    }
     const turn = currentTurnEntries(state.history.entries, state.run.newEntries);
     if (countToolRounds(turn) > state.settings.maxToolRounds) {
       throw new MaxToolRoundsExceededError(
@@ -259,6 +289,24 @@ async function resumeCalls(state: RunState, prompt: RunPrompt, plan: ResumePlan)
   }
 }
 
+/** Sends an invalid answer back to the model: a user message saying what is wrong with it. */
+function requestRepair(
+  state: RunState,
+  prompt: RunPrompt,
+  rawText: string,
+  issues: readonly string[],
+  repair: number,
+): void {
+  const { run } = state;
+  const format = state.settings.output!.responseFormat;
+  run.emit({ type: 'output-repair', runId: run.runId, step: state.step, rawText, issues, repair });
+  const entry: ConversationEntry = {
+    message: { role: 'user', content: [{ type: 'text', text: outputRepairPrompt(format, issues) }] },
+  };
+  run.commit([entry]);
+  prompt.append([entry]);
+}
+
 /** One model step within the run's token budget: emits its events, commits its messages. */
 async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepResult> {
   const { run, settings, signal } = state;
@@ -271,6 +319,16 @@ async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepR
   if (remaining !== undefined && remaining <= 0) {
     throw new TokenBudgetExceededError(`The run used its budget of ${settings.maxTokens} generated tokens`, {
       maxTokens: settings.maxTokens!,
+    });
+  }
+  if (settings.context !== null) {
+    state.earlier = await fitPromptToContext({
+      run,
+      settings: settings.context,
+      prompt,
+      step,
+      reserveTokens: answerReserve(settings.context.reserveTokens, remaining),
+      earlier: state.earlier,
     });
   }
   const promptTokens = prompt.forStep();

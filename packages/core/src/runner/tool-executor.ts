@@ -53,6 +53,8 @@ export interface ToolExecutorSettings {
   readonly onToolError: Readonly<Record<ToolErrorKind, ToolErrorBehavior>>;
   /** The run's application context, given to every tool as `context.context`. */
   readonly context: unknown;
+  /** Cuts a result sent to the model to the agent's `maxToolResultTokens` (identity without a limit). */
+  readonly limitOutput: (output: string) => string;
 }
 
 /** The outcome of one call: the tool message for the model and what to report. */
@@ -143,7 +145,7 @@ export class ToolExecutor {
       args: unknown,
     ): Extract<ToolCallOutcome, { type: 'error' }> => {
       announceOnce(args);
-      const output = formatToolError(error);
+      const output = this.#settings.limitOutput(formatToolError(error));
       return {
         type: 'error',
         toolName,
@@ -236,7 +238,7 @@ export class ToolExecutor {
               context,
             );
       });
-      const output = formatToolResult(result);
+      const output = this.#settings.limitOutput(formatToolResult(result));
       return {
         type: 'result',
         toolName,

@@ -26,6 +26,7 @@ const broken = defineTool({
 const settings: ToolExecutorSettings = {
   defaultTimeoutMs: 1000,
   maxIdenticalToolCalls: 1,
+  limitOutput: (output) => output,
   onToolError: {
     unknown_tool: 'report',
     invalid_tool_arguments: 'report',
