@@ -7,6 +7,7 @@
 import {
   type AgentEvent,
   BackendError,
+  ContextWindowExceededError,
   Conversation,
   createAgent,
   TokenBudgetExceededError,
@@ -36,23 +37,26 @@ function expectRenderable(history: Conversation): void {
 }
 
 describe('limits through the agent on the real engine', () => {
-  it('fails a prompt larger than the context with context_overflow, then answers a prompt that fits', async () => {
+  it('refuses a prompt larger than the declared context before llama.cpp sees it, then answers one that fits', async () => {
     const backend = createScriptedLlamaCppBackend({
       model,
-      completions: [scriptFinal('Never played.'), scriptFinal('Short answer.')],
+      completions: [scriptFinal('Short answer.')],
       ...TEST_BACKEND_OPTIONS,
       contextSize: 256,
     });
+    expect(backend.capabilities?.contextSize).toBe(256);
     const agent = createAgent({ backend, currentDate: null });
 
     const tooLong = agent.run('word '.repeat(400));
     await expect(tooLong).rejects.toSatisfy(
-      (error) => error instanceof BackendError && error.kind === 'context_overflow',
+      (error) =>
+        error instanceof ContextWindowExceededError && error.contextSize === 256 && error.promptTokens > 400,
     );
     expect(types(tooLong.events).slice(-2)).toEqual(['error', 'run-end']);
     expect(tooLong.history.messages.map((message) => message.role)).toEqual(['user']);
     expectRenderable(tooLong.history);
-    // Nothing was evaluated: the prompt was refused before it reached llama.cpp.
+    // Nothing was evaluated: the prompt was refused before it reached the backend.
+    expect(backend.requests).toHaveLength(0);
     expect(backend.backend.cachedTokens).toEqual([]);
 
     const fits = await agent.run('Hi');

@@ -59,8 +59,11 @@ export function parseScriptedCompletion(text: string): ScriptedCompletion {
 export interface ScriptedLlamaCppBackendOptions extends Omit<LlamaCppBackendOptions, 'grammarForRequest'> {
   /** A loaded test model (generated with stop-token shaping, the default). */
   readonly model: LlamaCppModel;
-  /** One Harmony completion per generation, in order, each ending with `<|call|>` or `<|return|>`. */
-  readonly completions: readonly string[];
+  /**
+   * One Harmony completion per generation, in order, each ending with `<|call|>` or `<|return|>`; `null` lets
+   * the model sample that generation freely (no script grammar; the backend's own grammars still apply).
+   */
+  readonly completions: readonly (string | null)[];
 }
 
 /** A {@link Backend} that plays scripted completions through the real engine. */
@@ -95,7 +98,9 @@ export function createScriptedLlamaCppBackend(
   options: ScriptedLlamaCppBackendOptions,
 ): ScriptedLlamaCppBackend {
   const { model, completions, ...backendOptions } = options;
-  const scripts = completions.map(parseScriptedCompletion);
+  const scripts = completions.map((completion) =>
+    completion === null ? null : parseScriptedCompletion(completion),
+  );
   const requests: BackendGenerateRequest[] = [];
   const grammars = new Map<BackendGenerateRequest, RequestGrammar>();
   const backend = model.createBackend({
@@ -115,7 +120,7 @@ export function createScriptedLlamaCppBackend(
     assertComplete() {
       if (requests.length < scripts.length) {
         throw new ConfigurationError(
-          `${scripts.length - requests.length} scripted completion(s) were never requested; next: ${scripts[requests.length]?.text}`,
+          `${scripts.length - requests.length} scripted completion(s) were never requested; next: ${scripts[requests.length]?.text ?? '(free)'}`,
         );
       }
     },
@@ -123,7 +128,7 @@ export function createScriptedLlamaCppBackend(
     doGenerate(request) {
       const script = scripts[requests.length];
       requests.push(request);
-      if (script !== undefined) {
+      if (script !== undefined && script !== null) {
         grammars.set(request, { gbnf: tokenScriptGrammar(script.tokens), expectedTokens: script.tokens });
       }
       return playScript(backend, request, script === undefined ? requests.length : undefined, () =>
