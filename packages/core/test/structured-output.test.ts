@@ -5,6 +5,7 @@
 
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { loadO200kHarmonyTokenizer } from '../src/harmony/tokenizer.js';
 import { createAgent, OutputValidationError } from '../src/index.js';
 import { createScriptedBackend, scriptFinal, scriptToolCall } from '../src/testing/index.js';
@@ -148,6 +149,12 @@ describe('structured output on the scripted backend', () => {
     expect(tokenizer.decode(backend.requests[0]!.promptTokens)).toContain(
       '<|start|>developer<|message|># Response Formats\n\n## structured_output\n\n{"type":"object",',
     );
+    const zod3Backend = scripted([scriptFinal('{"items":["tea"]}')]);
+    const zod3Result = await createAgent({ backend: zod3Backend, currentDate: null }).run('List?', {
+      output: z3.object({ items: z3.array(z3.string()) }),
+    });
+    expectTypeOf(zod3Result.output).toEqualTypeOf<{ items: string[] }>();
+    expect(zod3Result.output).toEqual({ items: ['tea'] });
     expect(() => agent.run('x', { output: z.array(z.string()) as never })).toThrow(
       /^output must describe an object/u,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { z as z3 } from 'zod/v3';
 import { ConfigurationError } from '../errors.js';
 import { outputRepairPrompt, resolveOutputSchema } from './output-schema.js';
 
@@ -53,11 +54,28 @@ describe('resolveOutputSchema', () => {
   });
 
   it('refuses what it cannot use, naming the output option', () => {
-    const zod3Like = { _def: { typeName: 'ZodObject' }, parse: () => ({}) };
-    for (const bad of [zod3Like, z.string(), { type: 'array' }, 'schema', null]) {
+    for (const bad of [z.string(), z3.string(), { type: 'array' }, 'schema', null]) {
       expect(() => resolveOutputSchema(bad)).toThrow(ConfigurationError);
       expect(() => resolveOutputSchema(bad)).toThrow(/^output /u);
     }
+  });
+
+  it('accepts a zod 3 schema, with the same JSON Schema as zod 4 and zod 3 validation', () => {
+    const output = resolveOutputSchema(
+      z3.object({ city: z3.string(), sky: z3.enum(['sunny', 'cloudy']) }).describe('The weather.'),
+    );
+    expect(output.responseFormat).toMatchObject({ name: 'structured_output', description: 'The weather.' });
+    expect(output.jsonSchema).toMatchObject({
+      type: 'object',
+      properties: { city: { type: 'string' }, sky: { type: 'string', enum: ['sunny', 'cloudy'] } },
+      required: ['city', 'sky'],
+    });
+    expect(output.parse('{"city":"Seoul","sky":"sunny"}')).toEqual({
+      success: true,
+      value: { city: 'Seoul', sky: 'sunny' },
+    });
+    const invalid = output.parse('{"city":"Seoul","sky":"rain"}');
+    expect(!invalid.success && invalid.issues).toEqual([expect.stringMatching(/^sky: /u)]);
   });
 
   it('writes a repair prompt listing the issues', () => {

@@ -13,17 +13,36 @@ import { toStandardJsonSchema } from '../tools/standard-json-schema.js';
 import type { ValidationResult } from '../tools/types.js';
 import { validateJsonSchema } from '../tools/validate-json-schema.js';
 import { formatZodIssues, isZod3Schema, isZod4Schema } from '../tools/zod-parameters.js';
+import {
+  validateWithZod3,
+  type Zod3ToolParameters,
+  zod3ParametersToJsonSchema,
+} from '../tools/zod3-parameters.js';
 
 /**
- * The schema of a run's answer: a zod 4 object schema (`result.output` is typed from it) or a JSON Schema
- * object with `type: 'object'` (`result.output` is `unknown`). The root must be an object, as in the
+ * The schema of a run's answer: a zod 4 or zod 3 object schema (`result.output` is typed from it) or a JSON
+ * Schema object with `type: 'object'` (`result.output` is `unknown`). The root must be an object, as in the
  * Responses API. A `title` names the format (`## <title>`, default `structured_output`); a `description`
  * is shown as a comment above the schema (both are then left out of the schema's JSON there).
  */
-export type OutputSchema = z4.$ZodType | JsonSchemaObject;
+export type OutputSchema = z4.$ZodType | Zod3OutputSchema | JsonSchemaObject;
+
+/** A zod 3 schema, as far as structured output needs it. */
+export interface Zod3OutputSchema<TOutput = unknown> {
+  /** zod 3's schema definition. */
+  readonly _def: unknown;
+  /** The type of the parsed value (a type-level member of every zod 3 schema). */
+  readonly _output: TOutput;
+  /** zod 3's synchronous validation. */
+  safeParse(data: unknown): unknown;
+}
 
 /** The type of `result.output` for an output schema: the zod schema's output type, `unknown` for JSON Schema. */
-export type InferOutput<TSchema> = TSchema extends z4.$ZodType ? z4.output<TSchema> : unknown;
+export type InferOutput<TSchema> = TSchema extends z4.$ZodType
+  ? z4.output<TSchema>
+  : TSchema extends Zod3OutputSchema<infer TOutput>
+    ? TOutput
+    : unknown;
 
 /** The name of the response format when the schema has no usable `title` (vLLM uses the same one). */
 export const DEFAULT_RESPONSE_FORMAT_NAME = 'structured_output';
@@ -51,11 +70,16 @@ export function resolveOutputSchema(output: unknown): ResolvedOutput {
   if (isZod4Schema(output)) {
     jsonSchema = zodToJsonSchema(output);
     validate = (value) => validateWithZod(output, value);
-  } else if (isZod3Schema(output)) {
-    throw new ConfigurationError(
-      "output is a zod 3 schema; use zod 4 (install zod@^4, or import { z } from 'zod/v4' with zod 3.25+) or a JSON Schema object",
-      { option: 'output' },
-    );
+  } else if (isZod3Schema(output) && typeof (output as Zod3ToolParameters).safeParse === 'function') {
+    const zod3 = output as Zod3ToolParameters;
+    try {
+      jsonSchema = zod3ParametersToJsonSchema(zod3, 'output') as JsonSchemaObject;
+    } catch (error) {
+      throw new ConfigurationError(`output: ${(error as Error).message}`, { option: 'output', cause: error });
+    }
+    const { $schema: _ignored, ...rest } = jsonSchema;
+    jsonSchema = rest;
+    validate = (value) => validateWithZod3('output', zod3, value);
   } else if (isRecord(output) && '~standard' in output) {
     throw new ConfigurationError(
       'output is a Standard Schema from a library other than zod 4; pass a zod 4 schema or its JSON Schema',
