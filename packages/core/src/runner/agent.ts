@@ -137,7 +137,7 @@ export interface RunOptions<TContext = unknown> {
  */
 export type RunArguments<
   TContext,
-  TOptions extends RunOptions<TContext> | ResumeOptions<TContext> = RunOptions<TContext>,
+  TOptions extends object = RunOptions<TContext>,
 > = undefined extends TContext
   ? [options?: TOptions]
   : [
@@ -164,17 +164,10 @@ export interface Agent<TContext = unknown> {
    * conversation's JSON given as `history`: load it with `Conversation.fromJSON`).
    * @throws `HarmonyJSONError` synchronously when a `history` message has a system or developer role.
    */
-  run<TSchema extends OutputSchema>(
+  run<TSchema extends OutputSchema | undefined = undefined>(
     input: string | Message,
-    options: Omit<RunOptions<TContext>, 'output'> & { readonly output: TSchema } & (undefined extends TContext
-        ? unknown
-        : { readonly context: TContext }),
-  ): AgentRun<InferOutput<TSchema>>;
-  /**
-   * Runs one user turn without structured output (`result.output` is `undefined`).
-   * @throws {@link ConfigurationError} synchronously for invalid input or options.
-   */
-  run(input: string | Message, ...options: RunArguments<TContext>): AgentRun;
+    ...options: RunArguments<TContext, Omit<RunOptions<TContext>, 'output'> & { readonly output?: TSchema }>
+  ): AgentRun<TSchema extends OutputSchema ? InferOutput<TSchema> : undefined>;
   /**
    * Continues a run that stopped with status `'interrupted'` (tools that need approval): `history` is
    * its `result.history` (or that conversation saved and loaded, in any process), `decisions` maps
@@ -344,8 +337,8 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
         return { callId: callId!, toolName, recipient, arguments: args };
       });
     },
-    run(input: string | Message, ...rest: [RunOptions<TContext>?]): AgentRun<never> {
-      const runOptions: RunOptions<TContext> = rest[0] ?? {};
+    run(input: string | Message, ...rest: readonly unknown[]): AgentRun<never> {
+      const runOptions = (rest[0] ?? {}) as RunOptions<TContext>;
       checkRunOptions(runOptions);
       const message = toUserMessage(input);
       const output = resolveOutput(runOptions.output);
