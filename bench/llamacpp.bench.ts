@@ -192,9 +192,10 @@ const ANSWERS = ['It is clear and 5°C.', 'Rain is expected tomorrow.', 'Take an
  * checkpoints) and the runner's host cost is below a millisecond a turn (runner.bench.ts). 0.1 forced the
  * answers by grammar alone, so every sampled token paid llama.cpp's grammar pass over the whole vocabulary,
  * and our side sampled three more such tokens (`<|channel|>final<|message|>`, which the chat wrapper writes
- * without sampling) and created its context inside the first timed turn. Measured in one run (2026-12-05):
- * grammar alone, ours 1071/491/399 ms against 885/604/288 ms; grammar plus the favoured-token bias on both
- * sides, ours 126/126/111 ms against 180/199/232 ms.
+ * without sampling) and created its context inside the first timed turn. Measured in one run (2026-12-05,
+ * machine loaded): grammar alone, ours 1071/491/399 ms against 885/604/288 ms; grammar plus the favoured-token
+ * bias on both sides, ours 126/126/111 ms against 180/199/232 ms. On a quiet machine (2026-12-06) the forced
+ * turns take 70/53/50 ms against 58/47/55 ms: a gap of 6-12 ms on two turns remains, not yet traced.
  */
 async function chatSessionComparison(model: LlamaCppModel) {
   const context = await (model.model as LlamaModel).createContext({ ...CONTEXT, swaFullCache: true });
