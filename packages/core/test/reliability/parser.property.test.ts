@@ -13,7 +13,7 @@ import { checkInvariants, decodeAll, encode, encoding, plainEvents } from '../st
 import { propertyParameters } from './seed.js';
 
 /** Inputs per property; docs/reliability.md reports them. */
-export const PARSER_RUNS = 4_000;
+export const PARSER_RUNS = 100_000;
 
 const PIECES: readonly (readonly number[])[] = [
   ...[...SPECIAL_TOKENS.keys()].filter((token) => token < 200_019).map((token) => [token]),
@@ -65,7 +65,7 @@ describe('reliability: parser and decoder on random tokens', () => {
       }),
       propertyParameters(PARSER_RUNS),
     );
-  });
+  }, 240_000);
 
   it('the decoder never throws on ids, keeps its invariants, and any chunking gives the same events', () => {
     fc.assert(
@@ -83,7 +83,7 @@ describe('reliability: parser and decoder on random tokens', () => {
       ),
       propertyParameters(PARSER_RUNS),
     );
-  });
+  }, 240_000);
 
   it('a well-formed completion cut anywhere decodes to a prefix of its messages', () => {
     const completion = encode(

@@ -3,9 +3,12 @@
  * that throw or hang, throwing and rejecting listeners, aborts at random points). Every run ends with
  * `run-end` last; its history renders, saves, loads and continues. Then a 1,000-turn soak.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -188,6 +191,7 @@ describe('reliability: the runner under faults', () => {
       currentDate: null,
     });
     let history: Conversation | undefined;
+    collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const times: number[] = [];
     for (let turn = 0; turn < SOAK_TURNS; turn++) {
@@ -197,6 +201,7 @@ describe('reliability: the runner under faults', () => {
       expect(result.finalText).toBe(`Answer ${turn}.`);
       history = result.history;
     }
+    collectGarbage();
     const heapAfter = process.memoryUsage().heapUsed;
     const messages = history?.messages ?? [];
     expect(messages.filter((message) => message.role === 'user')).toHaveLength(SOAK_TURNS);
@@ -211,6 +216,12 @@ describe('reliability: the runner under faults', () => {
     report('runner', counted);
   });
 });
+
+/** A full garbage collection, so heap figures count what is kept, not garbage (vitest runs without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** Writes a figure for docs/reliability.md when HARMONY_AGENTS_RELIABILITY_REPORT names a folder. */
 function report(name: string, figures: object): void {
