@@ -19,6 +19,7 @@ import {
   tokenScriptGrammar,
 } from '@harmony-agents/backend-llamacpp/test-models';
 import { type Backend, createAgent, defineTool, type RunOptions } from '@harmony-agents/core';
+import type { BackendUsage } from '@harmony-agents/core/backend';
 import { loadO200kHarmonyTokenizer } from '@harmony-agents/core/harmony';
 import { scriptFinal, scriptToolCall } from '@harmony-agents/core/testing';
 import {
@@ -115,6 +116,31 @@ async function kvReuse(model: LlamaCppModel) {
   };
 }
 
+/** Runs one generation without stop tokens and returns its usage. */
+async function generationUsage(
+  backend: Backend,
+  prompt: readonly number[],
+  maxTokens: number,
+  sampling = { temperature: 0, seed: 1 },
+): Promise<BackendUsage> {
+  let usage: BackendUsage | undefined;
+  for await (const chunk of backend.doGenerate({
+    promptTokens: prompt,
+    stopTokens: [],
+    maxTokens,
+    sampling,
+    signal: undefined,
+    constrainedTools: [],
+  })) {
+    if (chunk.type === 'finish') usage = chunk.usage;
+  }
+  if (usage === undefined) throw new Error('the generation ended without a finish chunk');
+  return usage;
+}
+
+/** Decoded tokens per second of a generation (the first token is prefill's). */
+const decodeRate = (usage: BackendUsage) => (usage.generatedTokens - 1) / (usage.decodeMs! / 1000);
+
 /** 2. Decode tokens/s: our backend vs a bare node-llama-cpp loop, same model and context settings. */
 async function decodeSpeed(model: LlamaCppModel) {
   const prompt = encode('<|start|>user<|message|>Write a long story.<|end|><|start|>assistant');
@@ -125,20 +151,8 @@ async function decodeSpeed(model: LlamaCppModel) {
   await speculativeBackend.initialize();
   const context = await (model.model as LlamaModel).createContext({ ...CONTEXT, swaFullCache: true });
   const sequence = context.getSequence();
-  const ours = async (sampling: { temperature: number; seed: number }, backend = plainBackend) => {
-    let rate = 0;
-    for await (const chunk of backend.doGenerate({
-      promptTokens: prompt,
-      stopTokens: [],
-      maxTokens: tokens,
-      sampling,
-      signal: undefined,
-      constrainedTools: [],
-    })) {
-      if (chunk.type === 'finish') rate = (chunk.usage.generatedTokens - 1) / (chunk.usage.decodeMs! / 1000);
-    }
-    return rate;
-  };
+  const ours = async (sampling: { temperature: number; seed: number }, backend = plainBackend) =>
+    decodeRate(await generationUsage(backend, prompt, tokens, sampling));
   const bare = async (options: Record<string, unknown>) => {
     await sequence.clearHistory();
     let count = 0;
@@ -273,18 +287,7 @@ const AGENT_PROMPTS = [
 ].map((question) => encode(`<|start|>user<|message|>${question}<|end|><|start|>assistant`));
 
 async function generateAll(backend: Backend, prompt: readonly number[], maxTokens: number) {
-  let generated = 0;
-  for await (const chunk of backend.doGenerate({
-    promptTokens: prompt,
-    stopTokens: [],
-    maxTokens,
-    sampling: { temperature: 0, seed: 1 },
-    signal: undefined,
-    constrainedTools: [],
-  })) {
-    if (chunk.type === 'finish') generated = chunk.usage.generatedTokens;
-  }
-  return generated;
+  return (await generationUsage(backend, prompt, maxTokens)).generatedTokens;
 }
 
 /**
@@ -361,21 +364,8 @@ async function speculativeCopy(model: LlamaCppModel) {
   const speculative = model.createBackend({ ...CONTEXT, grammarForRequest });
   await plain.initialize();
   await speculative.initialize();
-  const rate = async (backend: Backend) => {
-    let result = 0;
-    for await (const chunk of backend.doGenerate({
-      promptTokens: prompt,
-      stopTokens: [],
-      maxTokens: forced.length + 1,
-      sampling: { temperature: 0, seed: 1 },
-      signal: undefined,
-      constrainedTools: [],
-    })) {
-      if (chunk.type === 'finish')
-        result = (chunk.usage.generatedTokens - 1) / (chunk.usage.decodeMs! / 1000);
-    }
-    return result;
-  };
+  const rate = async (backend: Backend) =>
+    decodeRate(await generationUsage(backend, prompt, forced.length + 1));
   const plainRates: number[] = [];
   const speculativeRates: number[] = [];
   for (let run = 0; run < 8; run++) {

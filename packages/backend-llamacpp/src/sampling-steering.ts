@@ -125,16 +125,13 @@ export class SamplingSteering {
     this.#lookaheadPosition = 0;
     let follows = this.#followsExpected;
     for (let index = 0; index < accepted.length; index++) {
-      const position = this.#generated + index;
-      if (follows) follows = accepted[index] === this.#expectedTokens[position];
-      const next = this.#expectedTokens[position + 1];
-      this.#lookaheadBiases.push(
-        follows && next !== undefined
-          ? this.#resources.favour(next)
-          : this.#followsExpected
-            ? this.#resources.noBias
-            : this.tokenBias,
-      );
+      // Outside expected tokens the bias only changes at a grammar switch, which the prediction stops before.
+      if (!this.#followsExpected) {
+        this.#lookaheadBiases.push(this.tokenBias);
+        continue;
+      }
+      follows &&= accepted[index] === this.#expectedTokens[this.#generated + index];
+      this.#lookaheadBiases.push(this.#expectedBias(follows, this.#generated + index + 1));
     }
     return accepted;
   }
@@ -145,12 +142,16 @@ export class SamplingSteering {
     this.#generated++;
     if (this.#followsExpected) {
       this.#followsExpected = token === this.#expectedTokens[this.#generated - 1];
-      const next = this.#expectedTokens[this.#generated];
-      this.tokenBias =
-        this.#followsExpected && next !== undefined ? this.#resources.favour(next) : this.#resources.noBias;
+      this.tokenBias = this.#expectedBias(this.#followsExpected, this.#generated);
     }
     this.#tracker.push(token);
     await this.#constrainAtBodyStart();
+  }
+
+  /** The bias while following expected tokens: favour the one at `index` while the output still follows them. */
+  #expectedBias(follows: boolean, index: number): TokenBias {
+    const next = this.#expectedTokens[index];
+    return follows && next !== undefined ? this.#resources.favour(next) : this.#resources.noBias;
   }
 
   async #constrainAtBodyStart(): Promise<void> {

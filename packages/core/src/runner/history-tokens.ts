@@ -8,6 +8,7 @@ import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
 import type { MessageOpening } from '../harmony/stream-decoder.js';
 import { type ConversationEntry, isReusableMessageTokens } from './conversation.js';
 import {
+  appendTokens,
   assistantStartTokens,
   buildHeaderMessages,
   type PromptHeaderConfig,
@@ -66,7 +67,7 @@ export class RunPrompt {
     this.#assistantStart = assistantStartTokens(encoding);
     const renderOptions = { conversationHasFunctionTools: header.functionNamespace !== null };
     for (const message of buildHeaderMessages(header)) {
-      for (const token of encoding.render(message, renderOptions)) this.#prefix.push(token);
+      appendTokens(this.#prefix, encoding.render(message, renderOptions));
     }
     this.#headerLength = this.#prefix.length;
     this.#reasoningHistory = reasoningHistory;

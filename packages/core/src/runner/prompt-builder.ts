@@ -146,7 +146,7 @@ export class PromptTokenCache {
 const PUSH_CHUNK = 8192;
 
 /** Appends `tokens` to `out` in chunks: one native `push` per chunk, not one call per token. */
-function appendTokens(out: number[], tokens: readonly number[]): void {
+export function appendTokens(out: number[], tokens: readonly number[]): void {
   for (let start = 0; start < tokens.length; start += PUSH_CHUNK) {
     out.push(
       ...(start === 0 && tokens.length <= PUSH_CHUNK ? tokens : tokens.slice(start, start + PUSH_CHUNK)),
