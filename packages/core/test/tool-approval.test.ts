@@ -5,8 +5,9 @@
  * refused with a typed `ResumeError` before anything runs.
  */
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { loadO200kHarmonyTokenizer } from '../src/harmony/tokenizer.js';
 import {
   type AgentEvent,
   type ApprovalDecisions,
@@ -277,6 +278,39 @@ describe('tool approval', () => {
     expect(resumed.history.entries.at(-1)?.callId).toBe(callId);
     expect(resumed.history.entries.at(-1)?.message.role).toBe('assistant');
     expect(() => agent.resume(resumed.history, { [callId]: { approved: false } })).not.toThrow();
+  });
+
+  it("validates a resumed run's answer against its output schema into a typed result.output", async () => {
+    const Deleted = z.object({ deleted: z.array(z.string()), kept: z.array(z.string()).default([]) });
+    const { executed, tools } = fileTools();
+    const backend = createScriptedBackend({
+      steps: steps(
+        scriptToolCall('delete_file', { path: 'a.txt' }),
+        scriptFinal('I deleted a.txt.'),
+        scriptFinal('{"deleted":["a.txt"]}'),
+      ),
+    });
+    const agent = createAgent({ backend, tools, currentDate: null });
+    const paused = await agent.run('Delete a.txt.', { output: Deleted });
+    expect(paused).toMatchObject({ status: 'interrupted', output: undefined });
+    const decisions = { [paused.pendingApprovals[0]!.callId]: { approved: true } } as const;
+    const resumed = agent.resume(paused.history, decisions, { output: Deleted });
+    const done = await resumed;
+    expectTypeOf(done.output).toEqualTypeOf<{ deleted: string[]; kept: string[] }>();
+    expect(done.output).toEqual({ deleted: ['a.txt'], kept: [] });
+    expect(executed).toEqual(['delete a.txt']);
+    // The prose answer went back to the model once, as in a run that never paused.
+    expect(resumed.events.filter((event) => event.type === 'output-repair')).toMatchObject([
+      { repair: 1, rawText: 'I deleted a.txt.', issues: [expect.stringMatching(/^not JSON/u)] },
+    ]);
+    backend.assertComplete();
+    // The resumed prompts keep the response format, and so the prefix of the paused run's prompt.
+    const tokenizer = loadO200kHarmonyTokenizer();
+    for (const request of backend.requests) {
+      expect(tokenizer.decode(request.promptTokens)).toContain('# Response Formats\n\n## structured_output');
+    }
+    const before = backend.requests[0]!.promptTokens;
+    expect(backend.requests[1]!.promptTokens.slice(0, before.length)).toEqual(before);
   });
 
   it('counts the tool rounds and the tokens of the turn before the pause', async () => {

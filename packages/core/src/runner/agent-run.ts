@@ -35,7 +35,8 @@ export interface RunResult<TOutput = undefined> {
   readonly steps: number;
   /**
    * The final answer parsed and validated against the run's `output` schema (zod defaults and transforms
-   * applied); `undefined` for a run without one.
+   * applied); `undefined` for a run without one, and for an `interrupted` run (check `status` first; give
+   * `agent.resume` the same `output` to get it).
    */
   readonly output: TOutput;
 }

@@ -178,12 +178,18 @@ export interface Agent<TContext = unknown> {
    * @throws `ResumeError` synchronously when the history has no waiting calls, a decision is missing,
    * invalid or for a call that is not waiting (decisions applied twice), or this history object was
    * already resumed; {@link ConfigurationError} for invalid options.
+   *
+   * Pass the interrupted run's `output` schema again: the resumed run's answer is validated into
+   * `result.output`, typed from it as in {@link Agent.run} (and the prompt keeps its `# Response Formats`).
    */
-  resume(
+  resume<TSchema extends OutputSchema | undefined = undefined>(
     history: Conversation,
     decisions: ApprovalDecisions,
-    ...options: RunArguments<TContext, ResumeOptions<TContext>>
-  ): AgentRun;
+    ...options: RunArguments<
+      TContext,
+      Omit<ResumeOptions<TContext>, 'output'> & { readonly output?: TSchema }
+    >
+  ): AgentRun<TSchema extends OutputSchema ? InferOutput<TSchema> : undefined>;
   /**
    * The calls an interrupted history waits on (empty if none), read from the history alone: what to
    * show a person after `Conversation.load` in another process, before {@link Agent.resume}.
@@ -303,8 +309,12 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
 
   return {
     encoding,
-    resume(history, decisions, ...rest) {
-      const runOptions: ResumeOptions<TContext> = rest[0] ?? {};
+    resume(
+      history: Conversation,
+      decisions: ApprovalDecisions,
+      ...rest: readonly unknown[]
+    ): AgentRun<never> {
+      const runOptions = (rest[0] ?? {}) as ResumeOptions<TContext>;
       checkRunOptions(runOptions);
       if (!(history instanceof Conversation)) {
         throw new ConfigurationError(
@@ -317,9 +327,10 @@ export function createAgent<TContext = unknown>(options: AgentOptions<TContext>)
       const settings = resolveSettings(runOptions, resolveOutput(runOptions.output));
       // A copy: if this run stops before it answers the calls (an abort), its history can be resumed.
       const base = history.concat([]);
+      // The run's output type comes from the signature the caller matched, as in `run`.
       return startAgentRun(resolved.generateId('run'), base, (run) =>
         executeRun(run, settings, base, { resume: plan }),
-      ) as AgentRun;
+      ) as AgentRun<never>;
     },
     pendingApprovals(history) {
       if (!(history instanceof Conversation)) {
