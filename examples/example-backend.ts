@@ -21,20 +21,36 @@ export interface ExampleBackend {
   dispose(): Promise<void>;
 }
 
+/** Options of {@link createExampleBackend}. */
+export interface ExampleBackendOptions {
+  /**
+   * The context size the backend declares (`capabilities.contextSize`); the llama.cpp backend allocates it.
+   * @defaultValue the llama.cpp backend's default; none declared by the scripted backend
+   */
+  readonly contextSize?: number;
+}
+
 /** A real gpt-oss model if `HARMONY_AGENTS_GPT_OSS_GGUF` is set, else a scripted backend playing `completions`. */
-export async function createExampleBackend(completions: readonly string[]): Promise<ExampleBackend> {
+export async function createExampleBackend(
+  completions: readonly string[],
+  options: ExampleBackendOptions = {},
+): Promise<ExampleBackend> {
+  const { contextSize } = options;
   const model = process.env.HARMONY_AGENTS_GPT_OSS_GGUF;
   if (model !== undefined && model.length > 0) {
     const { loadLlamaCppModel } = await import('@harmony-agents/backend-llamacpp');
     const loaded = await loadLlamaCppModel({ model, showDownloadProgressBar: true });
     return {
-      backend: loaded.createBackend(),
+      backend: loaded.createBackend(contextSize === undefined ? {} : { contextSize }),
       description: `gpt-oss from ${model}`,
       dispose: () => loaded.dispose(),
     };
   }
   return {
-    backend: createScriptedBackend({ steps: completions.map((completion) => ({ completion })) }),
+    backend: createScriptedBackend({
+      steps: completions.map((completion) => ({ completion })),
+      capabilities: { promptCacheStatistics: true, ...(contextSize === undefined ? {} : { contextSize }) },
+    }),
     description: 'scripted model steps (set HARMONY_AGENTS_GPT_OSS_GGUF to use a real gpt-oss model)',
     dispose: async () => undefined,
   };

@@ -65,10 +65,12 @@ describe('example output', () => {
 
   it.each([
     'abort-and-limits.ts',
+    'context-window.ts',
     'custom-backend.ts',
     'events.ts',
     'harmony-low-level.ts',
     'history.ts',
+    'structured-output.ts',
     'tools.ts',
     'tracing.ts',
   ])('%s writes plain text into a pipe', (example) => {
