@@ -12,6 +12,7 @@
 import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
+import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   resolveSampling,
@@ -46,8 +47,17 @@ export interface LlamaServerBackendOptions extends ServerBackendOptions {
    */
   readonly constrainToolArguments?: boolean;
   /**
+   * Constrain the final answer with the request's `outputSchema` (the run's structured output): once the model
+   * has written a final answer's header (`<|channel|>final<|message|>`, no recipient), the request is sent again
+   * from there with the schema (rewritten by `toGrammarJsonSchema`, as in-process) as `json_schema` and the
+   * Harmony control tokens banned, so the answer is JSON of that schema, reported with `<|return|>` after it.
+   * Analysis, preambles and tool calls stay free.
+   * @defaultValue true
+   */
+  readonly constrainOutput?: boolean;
+  /**
    * Chooses a GBNF grammar (`grammar`) that a whole completion is sampled under, or undefined for none; tool
-   * arguments are then not constrained separately. Token elements such as `<[200005]>` are allowed,
+   * arguments and the final answer are then not constrained separately. Token elements such as `<[200005]>` are allowed,
    * end-of-generation ids are not (llama.cpp samples them only once the grammar is complete). Tests script
    * completions with it.
    * @defaultValue none
@@ -56,7 +66,7 @@ export interface LlamaServerBackendOptions extends ServerBackendOptions {
 }
 
 /** Harmony control tokens llama.cpp's grammar sampler would otherwise accept inside JSON strings. */
-const BANNED_IN_ARGUMENTS = [
+const BANNED_IN_JSON = [
   HARMONY_TOKENS.start,
   HARMONY_TOKENS.channel,
   HARMONY_TOKENS.message,
@@ -109,6 +119,7 @@ function recoverHeldBackToken(event: LlamaServerEvent, streamed: number): number
 
 class LlamaServerProtocol implements ServerProtocol {
   readonly constrainToolArguments: boolean;
+  readonly constrainOutput: boolean;
   readonly #connection: ServerConnection;
   readonly #options: LlamaServerBackendOptions & ReturnType<typeof resolveServerBackendOptions>;
   #slot: number | undefined;
@@ -120,12 +131,14 @@ class LlamaServerProtocol implements ServerProtocol {
     this.#connection = connection;
     this.#options = options;
     this.constrainToolArguments = options.constrainToolArguments ?? true;
+    this.constrainOutput = options.constrainOutput ?? true;
     this.#slot = typeof options.slot === 'number' ? options.slot : undefined;
   }
 
   /** Not while a request grammar decides the whole completion. */
-  constrainsToolArguments(request: BackendGenerateRequest): boolean {
-    return this.constrainToolArguments && this.#options.grammarForRequest?.(request) === undefined;
+  constrainedBodies(request: BackendGenerateRequest): ConstrainedBodies {
+    if (this.#options.grammarForRequest?.(request) !== undefined) return NO_CONSTRAINED_BODIES;
+    return { toolArguments: this.constrainToolArguments, finalAnswer: this.constrainOutput };
   }
 
   get slot(): number | undefined {
@@ -152,10 +165,12 @@ class LlamaServerProtocol implements ServerProtocol {
       min_p: 0,
       ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
     };
+    const constraint = plan.constraint;
     if (grammar !== undefined) body.grammar = grammar;
-    else if (plan.constrainedTool !== undefined) {
-      body.json_schema = plan.constrainedTool.parameters;
-      body.logit_bias = BANNED_IN_ARGUMENTS.map((token) => [token, false]);
+    else if (constraint !== undefined) {
+      body.json_schema =
+        constraint.type === 'tool-arguments' ? constraint.tool.parameters : constraint.schema;
+      body.logit_bias = BANNED_IN_JSON.map((token) => [token, false]);
     }
     return body;
   }
@@ -231,6 +246,7 @@ export function createLlamaServerBackend(options: LlamaServerBackendOptions): Se
     backendId: resolved.backendId,
     capabilities: {
       constrainedToolArguments: protocol.constrainToolArguments,
+      constrainedOutput: protocol.constrainOutput,
       promptCacheStatistics: true,
       seededSampling: true,
     },

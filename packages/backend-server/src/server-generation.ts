@@ -1,8 +1,9 @@
 /**
  * One generation over a server, whatever its protocol: the prompt is checked, the server's token stream is
  * turned into backend chunks that end exactly after the stop token, `maxTokens` and the signal are honoured,
- * and, for servers that take a grammar per request, the stream is restarted under a tool's argument grammar
- * once the model has written a constrained tool-call header.
+ * and, for servers that take a grammar per request, the stream is restarted under a JSON grammar once the
+ * model has written the header of a constrained body (a constrained tool call's arguments, or a final answer
+ * when the request has an `outputSchema`; see `body-constraint.ts`).
  */
 
 import { BackendError, ConfigurationError, isHarmonyAgentsError } from '@harmony-agents/core';
@@ -10,11 +11,12 @@ import {
   type BackendChunk,
   type BackendGenerateRequest,
   type BackendUsage,
-  type ConstrainedToolSchema,
+  type HarmonyHeader,
   HarmonyHeaderTracker,
   reportedStopToken,
 } from '@harmony-agents/core/backend';
 import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
+import { type BodyConstraint, bodyConstraints, type ConstrainedBodies } from './body-constraint.js';
 import { RequestAborted } from './server-connection.js';
 import { decodeTokens, isHarmonyToken } from './vocabulary.js';
 
@@ -34,14 +36,14 @@ export interface ServerRequestPlan {
   readonly promptTokens: readonly number[];
   /** Tokens this request may still generate; undefined = no limit. */
   readonly maxTokens: number | undefined;
-  /** The tool whose arguments this request must be constrained to, if any. */
-  readonly constrainedTool: ConstrainedToolSchema | undefined;
+  /** What this request's output must match (it starts at that body), if anything. */
+  readonly constraint: BodyConstraint | undefined;
 }
 
 /** The protocol-specific half of a server backend. */
 export interface ServerProtocol {
-  /** Whether this request's tool arguments are constrained by restarting it under the tool's grammar. */
-  constrainsToolArguments(request: BackendGenerateRequest): boolean;
+  /** Which bodies of this request are constrained by restarting it under their grammar. */
+  constrainedBodies(request: BackendGenerateRequest): ConstrainedBodies;
   /** Sends one request and yields what its stream says. */
   open(
     plan: ServerRequestPlan,
@@ -122,27 +124,31 @@ export async function* generateOverServer(
     return;
   }
   const tracker = HarmonyHeaderTracker.startingAfter(prompt, decodeTokens);
-  const constrains = protocol.constrainsToolArguments(request);
-  const toolFor = (recipient: string | undefined, contentType: string | undefined) =>
-    constrains && (contentType === undefined || /json/iu.test(contentType))
-      ? request.constrainedTools.find((tool) => tool.recipient === recipient)
-      : undefined;
+  const constraintFor = bodyConstraints(request, protocol.constrainedBodies(request));
   const header = tracker.atBodyStart ? tracker.currentHeader : undefined;
-  let constrainedTool = header === undefined ? undefined : toolFor(header.recipient, header.contentType);
+  let constraint = header === undefined ? undefined : constraintFor(header);
 
   try {
     for (;;) {
       const plan: ServerRequestPlan = {
         promptTokens: progress.generated.length === 0 ? prompt : [...prompt, ...progress.generated],
         maxTokens: limit === undefined ? undefined : limit - progress.generated.length,
-        constrainedTool,
+        constraint,
       };
-      const restartUnder = yield* streamOnce(protocol, plan, request, stopTokens, tracker, progress, toolFor);
+      const restartUnder = yield* streamOnce(
+        protocol,
+        plan,
+        request,
+        stopTokens,
+        tracker,
+        progress,
+        constraintFor,
+      );
       if (restartUnder === 'stop' || restartUnder === 'length' || restartUnder === 'abort') {
         yield finish(restartUnder);
         return;
       }
-      constrainedTool = restartUnder;
+      constraint = restartUnder;
     }
   } catch (error) {
     if (error instanceof RequestAborted) {
@@ -172,8 +178,24 @@ async function drainToFinish(
 }
 
 /**
- * Streams one request. Returns how the generation ended, or the tool to restart under when a constrained
- * tool-call header was just completed.
+ * The token to report for a stop: as `reportedStopToken` says, except that a constrained final answer always
+ * ends with `<|return|>` (once its grammar is complete the server samples any end-of-generation token, as
+ * llama.cpp does in-process).
+ */
+function reportedStop(
+  token: number,
+  stopTokens: ReadonlySet<number>,
+  tracker: HarmonyHeaderTracker,
+  constraint: BodyConstraint | undefined,
+): number {
+  if (constraint?.type === 'final-answer' && stopTokens.has(HARMONY_TOKENS.return))
+    return HARMONY_TOKENS.return;
+  return reportedStopToken(token, stopTokens, tracker.currentHeader?.recipient);
+}
+
+/**
+ * Streams one request. Returns how the generation ended, or the constraint to restart under when the header
+ * of a constrained body was just completed.
  */
 async function* streamOnce(
   protocol: ServerProtocol,
@@ -182,11 +204,8 @@ async function* streamOnce(
   stopTokens: ReadonlySet<number>,
   tracker: HarmonyHeaderTracker,
   progress: Progress,
-  toolFor: (
-    recipient: string | undefined,
-    contentType: string | undefined,
-  ) => ConstrainedToolSchema | undefined,
-): AsyncGenerator<BackendChunk, 'stop' | 'length' | 'abort' | ConstrainedToolSchema> {
+  constraintFor: (header: HarmonyHeader) => BodyConstraint | undefined,
+): AsyncGenerator<BackendChunk, 'stop' | 'length' | 'abort' | BodyConstraint> {
   const limit = request.maxTokens;
   const firstRequest = progress.generated.length === 0;
   const stream = protocol.open(plan, request, request.signal);
@@ -194,7 +213,7 @@ async function* streamOnce(
     for await (const update of stream) {
       if (firstRequest && update.promptCache !== undefined) progress.promptCache = update.promptCache;
       const chunk: number[] = [];
-      let ended: 'stop' | 'length' | ConstrainedToolSchema | undefined;
+      let ended: 'stop' | 'length' | BodyConstraint | undefined;
       for (const token of update.tokens) {
         if (!isHarmonyToken(token)) {
           throw new BackendError(`The server sampled token ${token}, which is not an o200k_harmony id`, {
@@ -203,7 +222,7 @@ async function* streamOnce(
         }
         progress.firstTokenAt ??= performance.now();
         if (stopTokens.has(token) || END_OF_GENERATION.has(token)) {
-          const reported = reportedStopToken(token, stopTokens, tracker.currentHeader?.recipient);
+          const reported = reportedStop(token, stopTokens, tracker, plan.constraint);
           chunk.push(reported);
           progress.generated.push(reported);
           ended = 'stop';
@@ -216,10 +235,9 @@ async function* streamOnce(
           break;
         }
         const completed = tracker.push(token);
-        const tool =
-          completed === undefined ? undefined : toolFor(completed.recipient, completed.contentType);
-        if (tool !== undefined && plan.constrainedTool === undefined) {
-          ended = tool;
+        const next = completed === undefined ? undefined : constraintFor(completed);
+        if (next !== undefined && plan.constraint === undefined) {
+          ended = next;
           break;
         }
       }
@@ -228,10 +246,11 @@ async function* streamOnce(
         if (ended === 'stop') {
           // The server stopped on a token it did not stream (vLLM and SGLang may strip it): report it last.
           // A stop the server did not name ends the message in progress, as `<|endoftext|>` does.
-          const reported = reportedStopToken(
+          const reported = reportedStop(
             update.finished.stopToken ?? HARMONY_TOKENS.endOfText,
             stopTokens,
-            tracker.currentHeader?.recipient,
+            tracker,
+            plan.constraint,
           );
           if (!stopTokens.has(reported) && !END_OF_GENERATION.has(reported)) {
             throw new BackendError('The server reported a stop without naming or streaming a stop token', {

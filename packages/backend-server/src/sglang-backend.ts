@@ -14,6 +14,7 @@
 
 import { BackendError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,
@@ -54,8 +55,8 @@ function protocolError(message: string): BackendError {
 }
 
 class SglangProtocol implements ServerProtocol {
-  constrainsToolArguments(): boolean {
-    return false;
+  constrainedBodies(): ConstrainedBodies {
+    return NO_CONSTRAINED_BODIES;
   }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions;

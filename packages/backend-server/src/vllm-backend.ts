@@ -13,6 +13,7 @@
 
 import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
+import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,
@@ -47,8 +48,8 @@ function protocolError(message: string): BackendError {
 }
 
 class VllmProtocol implements ServerProtocol {
-  constrainsToolArguments(): boolean {
-    return false;
+  constrainedBodies(): ConstrainedBodies {
+    return NO_CONSTRAINED_BODIES;
   }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions & { readonly model: string };

@@ -6,6 +6,7 @@
 import {
   getTinyGptOssModel,
   parseScriptedCompletion,
+  type TinyGptOssModelOptions,
   tokenScriptGrammar,
 } from '@harmony-agents/backend-llamacpp/test-models';
 import { ConfigurationError } from '@harmony-agents/core';
@@ -32,8 +33,11 @@ export function encode(text: string): number[] {
 }
 
 /** Starts llama-server on the tiny generated model (one thread: the machine is shared). */
-export async function startTinyLlamaServer(parallel = 1): Promise<LlamaServerProcess> {
-  const model = await getTinyGptOssModel();
+export async function startTinyLlamaServer(
+  parallel = 1,
+  modelOptions: TinyGptOssModelOptions = {},
+): Promise<LlamaServerProcess> {
+  const model = await getTinyGptOssModel(modelOptions);
   return startLlamaServer({ model: model.path, parallel, contextSize: 2048, threads: 1 });
 }
 
@@ -115,12 +119,17 @@ export interface ScriptedLlamaServerBackend extends Backend {
 
 /**
  * A llama-server backend whose n-th generation is sampled under a grammar of the n-th completion's tokens: the
- * server evaluates prompts, keeps its KV cache, samples and stops for real, on a random-weight model.
+ * server evaluates prompts, keeps its KV cache, samples and stops for real, on a random-weight model. A `null`
+ * completion lets the model sample that generation freely (the backend's own grammars still apply).
  */
 export function createScriptedLlamaServerBackend(
-  options: Omit<LlamaServerBackendOptions, 'grammarForRequest'> & { readonly completions: readonly string[] },
+  options: Omit<LlamaServerBackendOptions, 'grammarForRequest'> & {
+    readonly completions: readonly (string | null)[];
+  },
 ): ScriptedLlamaServerBackend {
-  const scripts = options.completions.map(parseScriptedCompletion);
+  const scripts = options.completions.map((completion) =>
+    completion === null ? null : parseScriptedCompletion(completion),
+  );
   const requests: BackendGenerateRequest[] = [];
   const grammars = new Map<BackendGenerateRequest, string>();
   const backend = createLlamaServerBackend({
@@ -144,7 +153,7 @@ export function createScriptedLlamaServerBackend(
       const script = scripts[requests.length];
       requests.push(generateRequest);
       if (script === undefined) throw new ConfigurationError(`Unexpected generation #${requests.length}`);
-      grammars.set(generateRequest, tokenScriptGrammar(script.tokens));
+      if (script !== null) grammars.set(generateRequest, tokenScriptGrammar(script.tokens));
       return backend.doGenerate(generateRequest);
     },
   };

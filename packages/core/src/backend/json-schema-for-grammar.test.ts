@@ -35,6 +35,7 @@ describe('toGrammarJsonSchema', () => {
         when: { type: 'string', format: 'date' },
         email: { type: 'string' },
       },
+      required: ['city', 'unit', 'when', 'email'],
     });
   });
 
@@ -50,13 +51,23 @@ describe('toGrammarJsonSchema', () => {
       'a,b',
       'b',
     ]);
+    expect(schema.oneOf.map((variant) => (variant as { required?: string[] }).required?.join(','))).toEqual([
+      'a,b,c',
+      'b,c',
+      'a,b',
+      'b',
+    ]);
   });
 
   it(`requires all properties above ${MAX_OPTIONAL_PROPERTIES} optional ones`, () => {
     const properties = Object.fromEntries(
       Array.from({ length: MAX_OPTIONAL_PROPERTIES + 1 }, (_, index) => [`p${index}`, { type: 'string' }]),
     );
-    expect(toGrammarJsonSchema({ type: 'object', properties })).toEqual({ type: 'object', properties });
+    expect(toGrammarJsonSchema({ type: 'object', properties })).toEqual({
+      type: 'object',
+      properties,
+      required: Object.keys(properties),
+    });
   });
 
   it("turns zod's anyOf, nullable and $ref output into oneOf and $defs", () => {
@@ -78,7 +89,10 @@ describe('toGrammarJsonSchema', () => {
         note: { oneOf: [{ type: 'string' }, { type: 'null' }] },
         mode: { oneOf: [{ const: 'car' }, { type: 'number' }] },
       },
-      $defs: { __schema0: { type: 'object', properties: { name: { type: 'string' } } } },
+      required: ['from', 'to', 'note', 'mode'],
+      $defs: {
+        __schema0: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      },
     });
   });
 
@@ -93,7 +107,11 @@ describe('toGrammarJsonSchema', () => {
         },
         required: ['free', 'missing', 'both'],
       }),
-    ).toEqual({ type: 'object', properties: { free: ANY, missing: ANY, both: ANY } });
+    ).toEqual({
+      type: 'object',
+      properties: { free: ANY, missing: ANY, both: ANY },
+      required: ['free', 'missing', 'both'],
+    });
     expect(
       toGrammarJsonSchema({
         type: 'object',
@@ -103,6 +121,7 @@ describe('toGrammarJsonSchema', () => {
     ).toEqual({
       type: 'object',
       properties: { n: { oneOf: [{ type: 'number' }, { type: 'null' }] } },
+      required: ['n'],
     });
   });
 
@@ -137,6 +156,7 @@ describe('toGrammarJsonSchema', () => {
         scores: { type: 'object', properties: {}, additionalProperties: { type: 'number' } },
         kinds: { oneOf: [{ type: 'string' }, { type: 'null' }] },
       },
+      required: ['tags', 'pair', 'scores', 'kinds'],
     });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Rewrites a tool's JSON Schema into the subset llama.cpp-style grammar builders turn into a grammar
- * (node-llama-cpp's `GbnfJsonSchema`, llama.cpp's `json_schema_to_grammar`).
+ * Rewrites a tool's or an answer's JSON Schema into the subset llama.cpp-style grammar builders turn into a
+ * grammar (node-llama-cpp's `GbnfJsonSchema`, llama.cpp's `json_schema_to_grammar`, which llama-server runs on
+ * its `json_schema` field), so that both builders accept the same JSON.
  *
  * node-llama-cpp ignores keywords it does not know and reads a schema without `type` as `null`, which
  * would turn `anyOf` (zod's nullable and union output) or `{}` into "only null". So every schema is
@@ -12,6 +13,7 @@
  * - objects list only declared properties unless `additionalProperties` allows more. node-llama-cpp makes
  *   every listed property required, so an object with 1 to {@link MAX_OPTIONAL_PROPERTIES} optional
  *   properties becomes a `oneOf` of every subset of them (in declared order); with more, all are required.
+ *   Each object lists its properties in `required` as well, for llama.cpp, which reads the others as optional.
  * Numeric bounds, `pattern`, and array uniqueness are not enforced by the grammar (the runner validates).
  */
 
@@ -187,6 +189,7 @@ class SchemaConverter {
         type: 'object',
         properties: Object.fromEntries(included.map((name) => [name, convertedProperties.get(name)!])),
       };
+      if (included.length > 0) result.required = [...included];
       if (additionalProperties !== undefined) result.additionalProperties = additionalProperties;
       return result;
     };
