@@ -12,6 +12,7 @@
  */
 
 import { brandErrorClasses, CLASS_BRAND, ERROR_BRAND, hasBrand } from './error-brand.js';
+import type { RunScope } from './runner/run-scope.js';
 
 /** Who has to act on an error. */
 export type ErrorSource = 'user' | 'model' | 'backend' | 'tool' | 'run';
@@ -338,6 +339,34 @@ export class ResumeError extends HarmonyAgentsError {
   }
 }
 
+/** How a run scope wrapper was misused: see {@link RunScopeError}. */
+export type RunScopeErrorReason = 'not_called' | 'called_twice' | 'wrapper_failed';
+
+/**
+ * A wrapper registered with `AgentRun.wrap` broke its contract: it returned without calling `execute`, or
+ * called it after returning (`not_called`), called it more than once (`called_twice`), or threw an error of
+ * its own (`wrapper_failed`, the thrown value as `cause`). It fails the run, even in a tool call's scope:
+ * the application's code must be fixed, the model can do nothing about it.
+ */
+export class RunScopeError extends HarmonyAgentsError {
+  /** The class name, `RunScopeError`. */
+  override readonly name = 'RunScopeError';
+  readonly code = 'invalid_run_scope';
+  readonly source = 'user';
+  /** What the wrapper did wrong. */
+  readonly reason: RunScopeErrorReason;
+  /** The part of the run the wrapper was given. */
+  readonly scope: RunScope;
+  constructor(
+    message: string,
+    options: HarmonyAgentsErrorOptions & { reason: RunScopeErrorReason; scope: RunScope },
+  ) {
+    super(message, options);
+    this.reason = options.reason;
+    this.scope = options.scope;
+  }
+}
+
 /**
  * A ready-made tool refused an input for safety or policy reasons (a path outside its root,
  * a URL outside the allowlist, a private address, a file too large, ...). Tools throw it from
@@ -613,6 +642,7 @@ brandErrorClasses({
   ToolTimeoutError,
   ToolCallDeniedError,
   ResumeError,
+  RunScopeError,
   ToolInputRejectedError,
   PageFetchError,
   MaxToolRoundsExceededError,

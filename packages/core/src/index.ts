@@ -31,6 +31,7 @@ export type {
   ModelDownloadErrorReason,
   PageFetchErrorReason,
   ResumeErrorReason,
+  RunScopeErrorReason,
   ToolCallErrorOptions,
 } from './errors.js';
 // Errors
@@ -51,6 +52,7 @@ export {
   RepeatedToolCallError,
   ResumeError,
   RunAbortedError,
+  RunScopeError,
   TokenBudgetExceededError,
   TokenizerError,
   ToolArgumentsError,
@@ -119,6 +121,13 @@ export type {
   Usage,
 } from './runner/events.js';
 export type { ReasoningHistory } from './runner/prompt-builder.js';
+export type {
+  ModelStepScope,
+  RunScope,
+  RunScopeWrapper,
+  ToolCallScope,
+  WholeRunScope,
+} from './runner/run-scope.js';
 export type { ToolErrorBehavior, ToolErrorKind } from './runner/tool-executor.js';
 export type { ToolCallRepair } from './runner/tool-routing.js';
 // Tools

@@ -87,7 +87,9 @@ function resolve(options: AgentTracingOptions): ResolvedTracing {
 /**
  * Records spans for one run. Call it right after `agent.run()` returns, before awaiting: the run starts on a
  * later tick, and each span starts and ends when its event is emitted. The run span's parent is the context
- * active at this call.
+ * active at this call. The run's code runs in its spans' contexts (through `run.wrap`): with a context manager
+ * registered (the Node SDK registers one), spans a tool's code starts are children of its `execute_tool` span,
+ * and spans the backend starts children of the step's `chat` span.
  *
  * @example
  * ```ts
@@ -151,6 +153,18 @@ export function traceAgentRun<TRun extends AgentRun<unknown>>(
     outputs.set(step, [...(outputs.get(step) ?? []), part]);
   };
 
+  // The run's own code runs in its spans' contexts: a span a tool or the backend starts (an instrumented HTTP
+  // client's, say) is a child of the tool call's or the step's span, and these are children of the run's.
+  run.wrap((scope, execute) => {
+    const span =
+      scope.type === 'run'
+        ? runSpan
+        : scope.type === 'step'
+          ? steps.get(scope.step)
+          : tools.get(scope.callId);
+    if (span === undefined) return execute();
+    return context.with(scope.type === 'run' ? runContext : trace.setSpan(runContext, span), execute);
+  });
   run.on('run-start', (event: RunStartEvent) => {
     runSpan = tracer.startSpan(
       `invoke_agent ${settings.agentName}`,

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
+import { ConfigurationError } from '../errors.js';
+import { describeValue } from '../harmony/message-validation.js';
 import type { Message } from '../harmony/types.js';
 import type { PendingApproval } from './approvals.js';
 import type { Conversation, ConversationEntry } from './conversation.js';
@@ -10,6 +12,7 @@ import {
   type Usage,
 } from './events.js';
 import { toRunError } from './run-error.js';
+import { type RunScope, type RunScopeWrapper, runInScope } from './run-scope.js';
 
 /**
  * What awaiting a run gives. `TOutput` is the type of {@link RunResult.output}: `undefined` for a run
@@ -59,6 +62,8 @@ export interface RunController {
   emit(event: AgentEvent): void;
   /** Adds completed entries to the run's history and emits a `message` event for each. */
   commit(entries: Iterable<ConversationEntry>): void;
+  /** Runs one part of the run inside the wrappers registered with {@link AgentRun.wrap}. */
+  scope<T>(scope: RunScope, work: () => Promise<T>): Promise<T>;
 }
 
 /** Starts a run (module-private constructor; see {@link startAgentRun}). */
@@ -112,6 +117,7 @@ export class AgentRun<TOutput = undefined>
   readonly #result: Promise<RunResult<TOutput>>;
   readonly #baseHistory: Conversation;
   readonly #newEntries: ConversationEntry[] = [];
+  readonly #wrappers: RunScopeWrapper[] = [];
   /** `#baseHistory` plus `#newEntries`, built when first read after a commit. */
   #history: Conversation | undefined;
   #ended = false;
@@ -140,6 +146,7 @@ export class AgentRun<TOutput = undefined>
       },
       emit: (event) => this.#emit(event),
       commit: (entries) => this.#commit(entries),
+      scope: (scope, work) => runInScope(this.#wrappers, scope, work),
     };
     // Start on a later tick so listeners attached right after `agent.run()` see every event.
     this.#result = new Promise<void>((resolve) => setImmediate(resolve))
@@ -189,6 +196,30 @@ export class AgentRun<TOutput = undefined>
     }
     wrappers.set(listener, [...(wrappers.get(listener) ?? []), wrapper]);
     this.#emitter.on(type, wrapper);
+    return this;
+  }
+
+  /**
+   * Runs the run's parts inside `wrapper`: the whole run, each model step and each tool's execution (see
+   * {@link RunScope}), so that work done there (a tool's HTTP client, a span it starts) sees the scope the
+   * wrapper sets up, e.g. an OpenTelemetry context whose active span is the tool call's. Register it right
+   * after `agent.run()`, as listeners are: a wrapper applies to the parts that start after it. Wrappers nest,
+   * the first registered outermost. Events keep their order; see {@link RunScopeWrapper} for the contract.
+   *
+   * @example
+   * ```ts
+   * const run = agent.run('What is the weather in Seoul?');
+   * run.wrap((scope, execute) => (scope.type === 'tool' ? storage.run(scope.callId, execute) : execute()));
+   * ```
+   * @throws {@link ConfigurationError} when `wrapper` is not a function.
+   */
+  wrap(wrapper: RunScopeWrapper): this {
+    if (typeof wrapper !== 'function') {
+      throw new ConfigurationError(`wrap: wrapper must be a function, got ${describeValue(wrapper)}`, {
+        option: 'wrapper',
+      });
+    }
+    this.#wrappers.push(wrapper);
     return this;
   }
 

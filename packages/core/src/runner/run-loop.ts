@@ -85,7 +85,7 @@ export async function executeRun(
     settings,
     signal: settings.signal ?? new AbortController().signal,
     history,
-    executor: new ToolExecutor(settings.router, settings.executor),
+    executor: new ToolExecutor(settings.router, settings.executor, run),
     usage: EMPTY_USAGE,
     // The guards carry across a pause: steps and generated tokens of the turn so far count.
     step: countToolRounds(turn),
@@ -100,18 +100,20 @@ export async function executeRun(
   run.emit({ type: 'run-start', runId, input, resumed: resume !== undefined });
   let outcome: StepsOutcome;
   try {
-    const userEntry: ConversationEntry | undefined =
-      resume === undefined ? { message: compactMessage(input) } : undefined;
-    // Rendering the history may fail (a message that cannot be rendered); then nothing is committed.
-    const prompt = new RunPrompt(
-      settings.encoding,
-      settings.header,
-      userEntry === undefined ? history.entries : [...history.entries, userEntry],
-      settings.reasoningHistory,
-    );
-    if (userEntry !== undefined) run.commit([userEntry]);
-    if (resume !== undefined) await resumeCalls(state, prompt, resume);
-    outcome = await runSteps(state, prompt);
+    outcome = await run.scope({ type: 'run', runId }, async () => {
+      const userEntry: ConversationEntry | undefined =
+        resume === undefined ? { message: compactMessage(input) } : undefined;
+      // Rendering the history may fail (a message that cannot be rendered); then nothing is committed.
+      const prompt = new RunPrompt(
+        settings.encoding,
+        settings.header,
+        userEntry === undefined ? history.entries : [...history.entries, userEntry],
+        settings.reasoningHistory,
+      );
+      if (userEntry !== undefined) run.commit([userEntry]);
+      if (resume !== undefined) await resumeCalls(state, prompt, resume);
+      return runSteps(state, prompt);
+    });
   } catch (caught) {
     const error = toRunError(caught);
     closeUnansweredCalls(run);
@@ -333,13 +335,15 @@ async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepR
   }
   const promptTokens = prompt.forStep();
   run.emit({ type: 'step-start', runId, step, promptTokens: promptTokens.length });
-  const generation = await runModelStep(run, settings, {
-    step,
-    promptTokens,
-    assistantStart: prompt.assistantStart,
-    maxTokens: remaining,
-    signal,
-  });
+  const generation = await run.scope({ type: 'step', runId, step }, () =>
+    runModelStep(run, settings, {
+      step,
+      promptTokens,
+      assistantStart: prompt.assistantStart,
+      maxTokens: remaining,
+      signal,
+    }),
+  );
   state.usage = addUsage(state.usage, generation.usage);
   run.commit(generation.entries);
   prompt.append(generation.entries);

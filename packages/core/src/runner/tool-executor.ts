@@ -2,6 +2,7 @@ import {
   HarmonyAgentsError,
   RepeatedToolCallError,
   RunAbortedError,
+  RunScopeError,
   ToolArgumentsError,
   type ToolCallError,
   ToolExecutionError,
@@ -11,8 +12,10 @@ import {
 import type { Message } from '../harmony/types.js';
 import { formatToolError, formatToolResult } from '../tools/tool-result.js';
 import type { BuiltinTool, FunctionTool, ToolContext, ValidationResult } from '../tools/types.js';
+import type { RunController } from './agent-run.js';
 import type { ConversationEntry } from './conversation.js';
 import { describeThrown, isInstance } from './run-error.js';
+import type { ToolCallScope } from './run-scope.js';
 import { argumentRepairCandidates, canonicalJson, parseToolArguments } from './tool-arguments.js';
 import { routeToolCall, type ToolCallRepair, type ToolRoute } from './tool-routing.js';
 
@@ -106,12 +109,19 @@ function callKey(target: ToolRoute, recipient: string, args: unknown, rawArgumen
 export class ToolExecutor {
   readonly #router: ToolRouter;
   readonly #settings: ToolExecutorSettings;
+  readonly #run: Pick<RunController, 'runId' | 'scope'>;
   /** The identity of earlier calls read from the history (`null`: an unknown tool or invalid arguments). */
   readonly #keys = new WeakMap<ConversationEntry, string | null>();
 
-  constructor(router: ToolRouter, settings: ToolExecutorSettings) {
+  /** `run` gives each tool's execution its scope ({@link ToolCallScope}). */
+  constructor(
+    router: ToolRouter,
+    settings: ToolExecutorSettings,
+    run: Pick<RunController, 'runId' | 'scope'>,
+  ) {
     this.#router = router;
     this.#settings = settings;
+    this.#run = run;
   }
 
   /**
@@ -216,6 +226,14 @@ export class ToolExecutor {
 
     const timeoutMs = target.tool.timeoutMs ?? this.#settings.defaultTimeoutMs;
     announceOnce(args);
+    const scope: ToolCallScope = {
+      type: 'tool',
+      runId: this.#run.runId,
+      step: call.step,
+      callId: call.callId,
+      toolName,
+      recipient: call.recipient,
+    };
     const started = performance.now();
     try {
       const result = await runWithTimeout(signal, timeoutMs, (toolSignal) => {
@@ -227,16 +245,18 @@ export class ToolExecutor {
           channel: call.channel ?? undefined,
           context: this.#settings.context,
         };
-        return target.kind === 'function'
-          ? target.tool.execute(args, context)
-          : target.tool.execute(
-              {
-                recipient: target.recipient,
-                input: call.rawArguments,
-                contentType: call.contentType ?? undefined,
-              },
-              context,
-            );
+        return this.#run.scope(scope, async () =>
+          target.kind === 'function'
+            ? target.tool.execute(args, context)
+            : target.tool.execute(
+                {
+                  recipient: target.recipient,
+                  input: call.rawArguments,
+                  contentType: call.contentType ?? undefined,
+                },
+                context,
+              ),
+        );
       });
       const output = this.#settings.limitOutput(formatToolResult(result));
       return {
@@ -251,6 +271,8 @@ export class ToolExecutor {
     } catch (error) {
       // A tool can throw anything (null, an object without a prototype, a Proxy): no check may throw.
       if (isInstance(error, RunAbortedError)) throw error;
+      // A misused wrapper of this call fails the run (one from a run inside the tool is the tool's failure).
+      if (isInstance(error, RunScopeError) && error.scope === scope) throw error;
       if (isInstance(error, TimeoutSignal)) {
         return fail(
           'tool_timeout',

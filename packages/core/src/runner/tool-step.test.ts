@@ -46,6 +46,7 @@ const executor = () =>
       builtins: new Map(),
     },
     settings,
+    { runId: 'run', scope: (_scope, work) => work() },
   );
 
 const user: ConversationEntry = { message: { role: 'user', content: [{ type: 'text', text: 'Go' }] } };
