@@ -11,6 +11,7 @@ import {
   type HarmonyHeader,
   toGrammarJsonSchema,
 } from '@harmony-agents/core/backend';
+import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
 
 /** What the body a request restarts at must match. */
 export type BodyConstraint =
@@ -34,6 +35,18 @@ export interface ConstrainedBodies {
   /** The `final`-channel answer (no recipient), when `request.outputSchema` is set. */
   readonly finalAnswer: boolean;
 }
+
+/**
+ * Harmony's control tokens, banned while a constrained body is sampled: a grammar sampler that matches tokens
+ * by their text (llama.cpp's does) would otherwise accept `<|end|>` inside a JSON string.
+ */
+export const CONTROL_TOKENS: readonly number[] = [
+  HARMONY_TOKENS.start,
+  HARMONY_TOKENS.channel,
+  HARMONY_TOKENS.message,
+  HARMONY_TOKENS.constrain,
+  HARMONY_TOKENS.end,
+];
 
 /** Nothing constrained. */
 export const NO_CONSTRAINED_BODIES: ConstrainedBodies = { toolArguments: false, finalAnswer: false };

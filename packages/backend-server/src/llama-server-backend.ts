@@ -11,8 +11,7 @@
 
 import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
-import { HARMONY_TOKENS } from '@harmony-agents/core/harmony';
-import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
+import { CONTROL_TOKENS, type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   resolveSampling,
@@ -47,15 +46,6 @@ export interface LlamaServerBackendOptions extends ServerBackendOptions {
    */
   readonly constrainToolArguments?: boolean;
   /**
-   * Constrain the final answer with the request's `outputSchema` (the run's structured output): once the model
-   * has written a final answer's header (`<|channel|>final<|message|>`, no recipient), the request is sent again
-   * from there with the schema (rewritten by `toGrammarJsonSchema`, as in-process) as `json_schema` and the
-   * Harmony control tokens banned, so the answer is JSON of that schema, reported with `<|return|>` after it.
-   * Analysis, preambles and tool calls stay free.
-   * @defaultValue true
-   */
-  readonly constrainOutput?: boolean;
-  /**
    * Chooses a GBNF grammar (`grammar`) that a whole completion is sampled under, or undefined for none; tool
    * arguments and the final answer are then not constrained separately. Token elements such as `<[200005]>` are allowed,
    * end-of-generation ids are not (llama.cpp samples them only once the grammar is complete). Tests script
@@ -64,15 +54,6 @@ export interface LlamaServerBackendOptions extends ServerBackendOptions {
    */
   readonly grammarForRequest?: (request: BackendGenerateRequest) => string | undefined;
 }
-
-/** Harmony control tokens llama.cpp's grammar sampler would otherwise accept inside JSON strings. */
-const BANNED_IN_JSON = [
-  HARMONY_TOKENS.start,
-  HARMONY_TOKENS.channel,
-  HARMONY_TOKENS.message,
-  HARMONY_TOKENS.constrain,
-  HARMONY_TOKENS.end,
-];
 
 interface LlamaServerEvent {
   readonly tokens?: unknown;
@@ -131,7 +112,7 @@ class LlamaServerProtocol implements ServerProtocol {
     this.#connection = connection;
     this.#options = options;
     this.constrainToolArguments = options.constrainToolArguments ?? true;
-    this.constrainOutput = options.constrainOutput ?? true;
+    this.constrainOutput = options.constrainOutput;
     this.#slot = typeof options.slot === 'number' ? options.slot : undefined;
   }
 
@@ -170,7 +151,7 @@ class LlamaServerProtocol implements ServerProtocol {
     else if (constraint !== undefined) {
       body.json_schema =
         constraint.type === 'tool-arguments' ? constraint.tool.parameters : constraint.schema;
-      body.logit_bias = BANNED_IN_JSON.map((token) => [token, false]);
+      body.logit_bias = CONTROL_TOKENS.map((token) => [token, false]);
     }
     return body;
   }

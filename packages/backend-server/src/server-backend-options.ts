@@ -68,6 +68,17 @@ export interface ServerBackendOptions {
    */
   readonly sampling?: SamplingOptions;
   /**
+   * Constrain the final answer with the request's `outputSchema` (the run's structured output,
+   * `capabilities.constrainedOutput`): once the model has written a final answer's header
+   * (`<|channel|>final<|message|>`, no recipient), the request is sent again from there (the prompt plus what
+   * was generated) with the schema, rewritten by `toGrammarJsonSchema` as in-process, as that request's
+   * structured output (llama-server `json_schema`, vLLM `structured_outputs.json`, SGLang
+   * `sampling_params.json_schema`). The answer is then JSON of that schema, reported with `<|return|>` after
+   * it; analysis, preambles and tool calls stay free.
+   * @defaultValue true
+   */
+  readonly constrainOutput?: boolean;
+  /**
    * The `fetch` used for every request, e.g. one with a proxy or a custom agent.
    * @defaultValue `globalThis.fetch`
    */
@@ -93,6 +104,8 @@ export const SERVER_BACKEND_DEFAULTS = {
   retryDelayMs: 500,
   /** {@link ServerBackendOptions.checkVocabulary}: on. */
   checkVocabulary: true,
+  /** {@link ServerBackendOptions.constrainOutput}: on. */
+  constrainOutput: true,
   /** {@link ServerBackendOptions.sampling}: OpenAI's recommendation for gpt-oss. */
   sampling: {
     /** Temperature 1. */
@@ -114,6 +127,7 @@ export interface ResolvedServerBackendOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly checkVocabulary: boolean;
+  readonly constrainOutput: boolean;
   readonly sampling: SamplingOptions;
   readonly fetch: FetchFunction;
   readonly backendId: string;
@@ -169,6 +183,7 @@ export function resolveServerBackendOptions(
     retries,
     retryDelayMs: nonNegative('retryDelayMs', options.retryDelayMs, SERVER_BACKEND_DEFAULTS.retryDelayMs),
     checkVocabulary: options.checkVocabulary ?? SERVER_BACKEND_DEFAULTS.checkVocabulary,
+    constrainOutput: options.constrainOutput ?? SERVER_BACKEND_DEFAULTS.constrainOutput,
     sampling: { ...SERVER_BACKEND_DEFAULTS.sampling, ...options.sampling },
     fetch: fetchFunction,
     backendId: options.backendId ?? defaultBackendId,

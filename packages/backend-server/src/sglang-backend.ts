@@ -4,7 +4,8 @@
  * Protocol (SGLang `docs/basic_usage/sampling_params.md`, `docs/basic_usage/native_api.md`,
  * `python/sglang/srt/managers/io_struct.py` `GenerateReqInput`, `tokenizer_manager.py`): request `input_ids`,
  * `sampling_params` (`max_new_tokens` (default 128, so always sent), `stop_token_ids`, `temperature`, `top_p`,
- * `top_k` (-1 = off), `min_p`, `skip_special_tokens`, `no_stop_trim`), `stream`; each event is
+ * `top_k` (-1 = off), `min_p`, `skip_special_tokens`, `no_stop_trim`, and `json_schema` (a string) for a final
+ * answer under the output schema), `stream`; each event is
  * `{"text", "output_ids", "meta_info": {"id", "finish_reason", "prompt_tokens", "completion_tokens",
  * "cached_tokens"}}`, `finish_reason` null until the end, then `{"type": "stop", "matched": <id or string>}` or
  * `{"type": "length", "length": n}`; `data: [DONE]` ends the stream. `output_ids` (and `text`) are cumulative in
@@ -14,7 +15,7 @@
 
 import { BackendError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
-import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
+import type { ConstrainedBodies } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,
@@ -55,9 +56,6 @@ function protocolError(message: string): BackendError {
 }
 
 class SglangProtocol implements ServerProtocol {
-  constrainedBodies(): ConstrainedBodies {
-    return NO_CONSTRAINED_BODIES;
-  }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions;
 
@@ -66,8 +64,17 @@ class SglangProtocol implements ServerProtocol {
     this.#options = options;
   }
 
+  /**
+   * Only the final answer: it ends with gpt-oss's end-of-sequence token `<|return|>`, which grammar engines allow
+   * once the JSON is complete; a tool call ends with `<|call|>`, which they may not allow.
+   */
+  constrainedBodies(): ConstrainedBodies {
+    return { toolArguments: false, finalAnswer: this.#options.constrainOutput };
+  }
+
   body(plan: ServerRequestPlan, request: BackendGenerateRequest): Record<string, unknown> {
     const sampling = resolveSampling(request.sampling, this.#options.sampling);
+    const answer = plan.constraint?.type === 'final-answer' ? plan.constraint.schema : undefined;
     return {
       input_ids: plan.promptTokens,
       sampling_params: {
@@ -81,6 +88,8 @@ class SglangProtocol implements ServerProtocol {
         skip_special_tokens: false,
         no_stop_trim: true,
         ...(sampling.seed === undefined ? {} : { sampling_seed: sampling.seed }),
+        // A string, as SGLang documents it.
+        ...(answer === undefined ? {} : { json_schema: JSON.stringify(answer) }),
       },
       stream: true,
     };
@@ -102,17 +111,18 @@ class SglangProtocol implements ServerProtocol {
         isCumulative(ids, received, meta.completion_tokens) ? ids.slice(received.length) : ids
       ) as number[];
       received.push(...tokens);
-      const reason = meta.finish_reason;
-      if (reason === null || reason === undefined) {
-        yield { tokens };
-        continue;
-      }
+      // Every event's meta_info has the counts: a request closed early (a restart) still reports them.
       const cached = meta.cached_tokens;
       const promptTokens = meta.prompt_tokens;
       const promptCache =
         typeof cached === 'number' && typeof promptTokens === 'number'
           ? { promptCache: { cached, evaluated: promptTokens - cached } }
           : {};
+      const reason = meta.finish_reason;
+      if (reason === null || reason === undefined) {
+        yield { tokens, ...promptCache };
+        continue;
+      }
       if (reason.type === 'stop') {
         const stopToken = typeof reason.matched === 'number' ? { stopToken: reason.matched } : {};
         yield { tokens, finished: { reason: 'stop', ...stopToken }, ...promptCache };
@@ -141,7 +151,11 @@ export function createSglangBackend(options: SglangBackendOptions): ServerBacken
   const connection = new ServerConnection(resolved);
   return new ServerBackend({
     backendId: resolved.backendId,
-    capabilities: { promptCacheStatistics: true, seededSampling: true },
+    capabilities: {
+      promptCacheStatistics: true,
+      seededSampling: true,
+      constrainedOutput: resolved.constrainOutput,
+    },
     connection,
     protocol: new SglangProtocol(connection, resolved),
     checkVocabulary: resolved.checkVocabulary,

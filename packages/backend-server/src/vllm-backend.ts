@@ -5,7 +5,8 @@
  * `CompletionResponseStreamChoice`; `docs/serving/openai_compatible_server.md`): request `model`, `prompt`
  * (a list of ids), `max_tokens` (default 16, so always sent), `stream`, `stream_options.include_usage`,
  * `return_token_ids`, `stop_token_ids`, `skip_special_tokens: false`, `include_stop_str_in_output`, sampling
- * fields; each streamed choice holds `token_ids` (the ids of this chunk; `prompt_token_ids` only in the first),
+ * fields, and, for a final answer under the output schema, `structured_outputs.json` and `logit_bias`; each
+ * streamed choice holds `token_ids` (the ids of this chunk; `prompt_token_ids` only in the first),
  * `finish_reason` (`stop`, `length`, `abort`) and `stop_reason` (the stop token id, a stop string, or null for
  * the model's end-of-sequence token); the usage chunk (empty `choices`) holds `usage.prompt_tokens_details.cached_tokens`
  * when the server runs with `--enable-prompt-tokens-details`; the stream ends with `data: [DONE]`.
@@ -13,7 +14,7 @@
 
 import { BackendError, ConfigurationError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
-import { type ConstrainedBodies, NO_CONSTRAINED_BODIES } from './body-constraint.js';
+import { CONTROL_TOKENS, type ConstrainedBodies } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,
@@ -48,9 +49,6 @@ function protocolError(message: string): BackendError {
 }
 
 class VllmProtocol implements ServerProtocol {
-  constrainedBodies(): ConstrainedBodies {
-    return NO_CONSTRAINED_BODIES;
-  }
   readonly #connection: ServerConnection;
   readonly #options: ResolvedServerBackendOptions & { readonly model: string };
 
@@ -62,8 +60,17 @@ class VllmProtocol implements ServerProtocol {
     this.#options = options;
   }
 
+  /**
+   * Only the final answer: it ends with gpt-oss's end-of-sequence token `<|return|>`, which grammar engines allow
+   * once the JSON is complete; a tool call ends with `<|call|>`, which they may not allow.
+   */
+  constrainedBodies(): ConstrainedBodies {
+    return { toolArguments: false, finalAnswer: this.#options.constrainOutput };
+  }
+
   body(plan: ServerRequestPlan, request: BackendGenerateRequest): Record<string, unknown> {
     const sampling = resolveSampling(request.sampling, this.#options.sampling);
+    const answer = plan.constraint?.type === 'final-answer' ? plan.constraint.schema : undefined;
     return {
       model: this.#options.model,
       prompt: plan.promptTokens,
@@ -80,6 +87,13 @@ class VllmProtocol implements ServerProtocol {
       // vLLM disables top-k with 0 (older versions with -1).
       top_k: sampling.topK ?? 0,
       ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+      ...(answer === undefined
+        ? {}
+        : {
+            structured_outputs: { json: answer },
+            // vLLM clamps a bias to [-100, 100]: -100 is as good as a ban.
+            logit_bias: Object.fromEntries(CONTROL_TOKENS.map((token) => [String(token), -100])),
+          }),
     };
   }
 
@@ -149,7 +163,11 @@ export function createVllmBackend(options: VllmBackendOptions): ServerBackend {
   const connection = new ServerConnection(resolved);
   return new ServerBackend({
     backendId: resolved.backendId,
-    capabilities: { promptCacheStatistics: false, seededSampling: true },
+    capabilities: {
+      promptCacheStatistics: false,
+      seededSampling: true,
+      constrainedOutput: resolved.constrainOutput,
+    },
     connection,
     protocol: new VllmProtocol(connection, resolved),
     checkVocabulary: resolved.checkVocabulary,
