@@ -34,8 +34,8 @@ describe('examples/custom-backend', () => {
     }
     expect(finalText).toBe('Hello! How can I help?');
     expect(lines).toEqual([
-      'conformance of replay: 9/9 checks passed',
-      'conformance of logging: 9/9 checks passed',
+      'conformance of replay: 10/10 checks passed',
+      'conformance of logging: 10/10 checks passed',
       expect.stringMatching(/^\[replay\] generating from \d+ prompt tokens$/),
       '[replay] stop after 23 tokens',
       'Assistant: Hello! How can I help?',

@@ -9,7 +9,8 @@
  * - `withLogging`: wraps any backend and logs each request and how it finished.
  *
  * Both are checked with the backend conformance suite (`runBackendConformance`), then an agent runs on
- * the logging wrapper.
+ * the logging wrapper. Both read `promptTokens` only during the call: the runner reuses that array for
+ * later requests, so a backend that keeps a prompt (to compare the next one with it) keeps a copy.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx examples/custom-backend.ts`
  */

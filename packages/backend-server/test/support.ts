@@ -102,7 +102,8 @@ export function recordRequests(backend: Backend): { backend: Backend; requests: 
       backendId: backend.backendId,
       ...(backend.capabilities === undefined ? {} : { capabilities: backend.capabilities }),
       doGenerate(generateRequest) {
-        requests.push(generateRequest);
+        // The runner reuses the prompt's array for later requests: record a copy.
+        requests.push({ ...generateRequest, promptTokens: generateRequest.promptTokens.slice() });
         return backend.doGenerate(generateRequest);
       },
     },
@@ -151,7 +152,8 @@ export function createScriptedLlamaServerBackend(
     },
     doGenerate(generateRequest) {
       const script = scripts[requests.length];
-      requests.push(generateRequest);
+      // The runner reuses the prompt's array for later requests: record a copy.
+      requests.push({ ...generateRequest, promptTokens: generateRequest.promptTokens.slice() });
       if (script === undefined) throw new ConfigurationError(`Unexpected generation #${requests.length}`);
       if (script !== null) grammars.set(generateRequest, tokenScriptGrammar(script.tokens));
       return backend.doGenerate(generateRequest);

@@ -58,6 +58,11 @@ export interface BackendGenerateRequest {
   /**
    * The full prompt as o200k_harmony token ids, ending with `<|start|>assistant`. Successive
    * requests of one agent share their prefix, so a backend can reuse its KV cache.
+   *
+   * Read-only, and valid until the generation ends: the runner does not copy the prompt for each request
+   * but passes the array it builds the conversation in, and later requests reuse it (it appends to it, and
+   * may rewrite its end). It never changes while the backend's stream runs, nor after an abort. A backend
+   * that keeps the prompt beyond the call (to compare the next one with it) keeps a copy.
    */
   readonly promptTokens: readonly number[];
   /**

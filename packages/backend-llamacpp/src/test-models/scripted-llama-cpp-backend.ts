@@ -70,7 +70,7 @@ export interface ScriptedLlamaCppBackendOptions extends Omit<LlamaCppBackendOpti
 export interface ScriptedLlamaCppBackend extends Backend {
   /** The real backend underneath (its `cachedTokens`, `contextSize`, ...). */
   readonly backend: LlamaCppBackend;
-  /** Every request received, in order. */
+  /** Every request received, in order (each with a copy of its prompt, as it was at the call). */
   readonly requests: readonly BackendGenerateRequest[];
   /** Completions not played yet. */
   readonly remaining: number;
@@ -127,7 +127,8 @@ export function createScriptedLlamaCppBackend(
     dispose: () => backend.dispose(),
     doGenerate(request) {
       const script = scripts[requests.length];
-      requests.push(request);
+      // The runner reuses the prompt's array for later requests: record a copy.
+      requests.push({ ...request, promptTokens: request.promptTokens.slice() });
       if (script !== undefined && script !== null) {
         grammars.set(request, { gbnf: tokenScriptGrammar(script.tokens), expectedTokens: script.tokens });
       }

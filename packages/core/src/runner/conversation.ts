@@ -41,10 +41,13 @@ export class Conversation {
   /** The entries, oldest first. */
   readonly entries: readonly ConversationEntry[];
 
-  private constructor(entries: readonly ConversationEntry[]) {
+  private constructor(entries: ConversationEntry[], frozenEntries = 0) {
     // Entries are frozen deeply, once: prompts cache each message's rendered tokens for as long as it lives.
-    for (const entry of entries) if (!Object.isFrozen(entry)) deepFreeze(entry);
-    this.entries = Object.freeze([...entries]);
+    for (let index = frozenEntries; index < entries.length; index++) {
+      if (!Object.isFrozen(entries[index])) deepFreeze(entries[index]);
+    }
+    // The array is the conversation's own (every caller passes a new one).
+    this.entries = Object.freeze(entries);
   }
 
   /** An empty conversation. */
@@ -75,7 +78,7 @@ export class Conversation {
    * conversation.
    */
   static fromJSON(json: unknown): Conversation {
-    return new Conversation(conversationEntriesFromJSON(json));
+    return new Conversation([...conversationEntriesFromJSON(json)]);
   }
 
   /**
@@ -99,7 +102,9 @@ export class Conversation {
 
   /** A new conversation with `entries` appended. The entries are not checked (the runner commits valid ones). */
   concat(entries: Iterable<ConversationEntry>): Conversation {
-    return new Conversation([...this.entries, ...entries]);
+    const next = new Conversation([...this.entries, ...entries], this.entries.length);
+    LINEAGES.set(next, new ConversationLineage(lineageOf(this)));
+    return next;
   }
 
   /**
@@ -119,6 +124,34 @@ export class Conversation {
   async save(path: string): Promise<void> {
     await writeFileAtomically(path, JSON.stringify(this));
   }
+}
+
+/**
+ * What a conversation extends: the lineage of the conversation it was concatenated to. State derived from
+ * a conversation (its rendered prompt) is kept here, so the conversations that extend it extend that state
+ * instead of rebuilding it. Internal.
+ */
+export class ConversationLineage {
+  /** Derived state, by the key of whoever keeps it. */
+  readonly memos = new Map<string, unknown>();
+  /** The lineage of the conversation this one extends (undefined for one built from messages or JSON). */
+  readonly base: ConversationLineage | undefined;
+
+  constructor(base: ConversationLineage | undefined) {
+    this.base = base;
+  }
+}
+
+const LINEAGES = new WeakMap<Conversation, ConversationLineage>();
+
+/** The lineage of a conversation. Internal. */
+export function lineageOf(conversation: Conversation): ConversationLineage {
+  let lineage = LINEAGES.get(conversation);
+  if (lineage === undefined) {
+    lineage = new ConversationLineage(undefined);
+    LINEAGES.set(conversation, lineage);
+  }
+  return lineage;
 }
 
 function deepFreeze(value: unknown): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadHarmonyEncoding } from '../harmony/encoding.js';
 import { HARMONY_TOKENS } from '../harmony/special-tokens.js';
 import type { Message } from '../harmony/types.js';
-import type { ConversationEntry } from './conversation.js';
+import { Conversation, type ConversationEntry } from './conversation.js';
 import { historyTokens, RunPrompt } from './history-tokens.js';
 import { assistantStartTokens, buildHeaderMessages, type PromptHeaderConfig } from './prompt-builder.js';
 
@@ -62,13 +62,13 @@ describe('RunPrompt', () => {
   const headerTokens = buildHeaderMessages(header).flatMap((message) => encoding.render(message));
 
   it('is the header, the kept history and <|start|>assistant', () => {
-    const prompt = new RunPrompt(encoding, header, [{ message: user }], 'harmony');
+    const prompt = new RunPrompt(encoding, header, Conversation.empty(), { message: user }, 'harmony');
     expect(prompt.forStep()).toEqual([...headerTokens, ...encoding.render(user), ...assistantStart]);
   });
 
   it('grows by exactly the sampled tokens of committed messages, reused verbatim', () => {
-    const prompt = new RunPrompt(encoding, header, [{ message: user }], 'harmony');
-    const first = prompt.forStep();
+    const prompt = new RunPrompt(encoding, header, Conversation.empty(), { message: user }, 'harmony');
+    const first = [...prompt.forStep()];
     // Tokens that are not the canonical rendering (a space in the header) are kept as sampled.
     const tokens = sampled('<|start|>assistant <|channel|>analysis<|message|>Hm<|end|>');
     const entry: ConversationEntry = {
@@ -81,5 +81,42 @@ describe('RunPrompt', () => {
       first.slice(0, first.length - assistantStart.length),
     );
     expect(second.slice(first.length - assistantStart.length, -assistantStart.length)).toEqual(tokens);
+  });
+
+  it('is one array for the whole run, extended in place; after an abort the backend keeps its array', () => {
+    const prompt = new RunPrompt(encoding, header, Conversation.empty(), { message: user }, 'harmony');
+    const first = prompt.forStep();
+    const before = [...first];
+    expect(prompt.forStep()).toBe(first);
+    const call: ConversationEntry = {
+      message: {
+        role: 'assistant',
+        channel: 'commentary',
+        recipient: 'functions.lookup',
+        contentType: '<|constrain|>json',
+        content: [{ type: 'text', text: '{}' }],
+      },
+    };
+    prompt.append([call]);
+    const second = prompt.forStep();
+    expect(second).toBe(first);
+    expect(second.slice(0, before.length - assistantStart.length)).toEqual(
+      before.slice(0, -assistantStart.length),
+    );
+    expect(second).toEqual([
+      ...before.slice(0, -assistantStart.length),
+      ...encoding.render(call.message),
+      ...assistantStart,
+    ]);
+    expect(prompt.length).toBe(second.length);
+    const seen = [...second];
+    prompt.abandon();
+    prompt.append([{ message: user }]);
+    expect(second).toEqual(seen);
+    expect(prompt.forStep()).toEqual([
+      ...seen.slice(0, -assistantStart.length),
+      ...encoding.render(user),
+      ...assistantStart,
+    ]);
   });
 });

@@ -84,20 +84,45 @@ export function selectPromptEntries(
     }
   }
   const selected: ConversationEntry[] = [];
-  let turnStart = 0;
-  while (turnStart < currentTurnStart) {
-    let turnEnd = turnStart + 1;
-    while (turnEnd < currentTurnStart && entries[turnEnd]!.message.role !== 'user') turnEnd++;
-    const turn = entries.slice(turnStart, turnEnd);
-    const ended = turn.some(
-      (entry) => entry.message.role === 'assistant' && entry.message.channel === 'final',
-    );
-    const drop = policy === 'drop-all' || ended;
-    for (const entry of turn) if (!(drop && entry.message.channel === 'analysis')) selected.push(entry);
-    turnStart = turnEnd;
-  }
+  forEachEarlierTurn(entries, 0, currentTurnStart, policy, (entry) => selected.push(entry));
   for (let index = currentTurnStart; index < entries.length; index++) selected.push(entries[index]!);
   return selected;
+}
+
+/**
+ * Calls `keep` with each entry of `entries[start, end)` that the prompt shows when these are earlier turns
+ * (not the current one): turns begin at `start` and at each user message.
+ */
+export function forEachEarlierTurn(
+  entries: readonly ConversationEntry[],
+  start: number,
+  end: number,
+  policy: ReasoningHistory,
+  keep: (entry: ConversationEntry) => void,
+): void {
+  let turnStart = start;
+  while (turnStart < end) {
+    let turnEnd = turnStart + 1;
+    while (turnEnd < end && entries[turnEnd]!.message.role !== 'user') turnEnd++;
+    let drop = policy === 'drop-all';
+    for (let index = turnStart; index < turnEnd && !drop && policy === 'harmony'; index++) {
+      const { message } = entries[index]!;
+      drop = message.role === 'assistant' && message.channel === 'final';
+    }
+    for (let index = turnStart; index < turnEnd; index++) {
+      const entry = entries[index]!;
+      if (!(drop && entry.message.channel === 'analysis')) keep(entry);
+    }
+    turnStart = turnEnd;
+  }
+}
+
+/** Where the last user turn of `entries` starts: its last user message, or 0 when there is none. */
+export function lastTurnStart(entries: readonly ConversationEntry[]): number {
+  for (let index = entries.length - 1; index >= 0; index--) {
+    if (entries[index]!.message.role === 'user') return index;
+  }
+  return 0;
 }
 
 /**

@@ -107,12 +107,17 @@ export async function executeRun(
       const prompt = new RunPrompt(
         settings.encoding,
         settings.header,
-        userEntry === undefined ? history.entries : [...history.entries, userEntry],
+        history,
+        userEntry,
         settings.reasoningHistory,
       );
-      if (userEntry !== undefined) run.commit([userEntry]);
-      if (resume !== undefined) await resumeCalls(state, prompt, resume);
-      return runSteps(state, prompt);
+      try {
+        if (userEntry !== undefined) run.commit([userEntry]);
+        if (resume !== undefined) await resumeCalls(state, prompt, resume);
+        return await runSteps(state, prompt);
+      } finally {
+        prompt.release();
+      }
     });
   } catch (caught) {
     const error = toRunError(caught);
@@ -345,6 +350,8 @@ async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepR
     }),
   );
   state.usage = addUsage(state.usage, generation.usage);
+  // An aborted backend may still be reading its prompt.
+  if (generation.finishReason === 'abort') prompt.abandon();
   run.commit(generation.entries);
   prompt.append(generation.entries);
   run.emit({

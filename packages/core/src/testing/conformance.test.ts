@@ -58,4 +58,33 @@ describe('backend conformance suite', () => {
     expect(failed).toContain('respects-max-tokens');
     expect(failed).toContain('reports-usage');
   });
+
+  it('catches a backend that keeps the prompt array to compare the next prompt with', async () => {
+    const results = await runBackendConformance({
+      createBackend: () => {
+        const inner = createScriptedBackend({ steps: [{ completion: answer }, { completion: answer }] });
+        let previous: readonly number[] = [];
+        return {
+          ...inner,
+          async *doGenerate(request) {
+            const kept = previous;
+            previous = request.promptTokens;
+            for await (const chunk of inner.doGenerate(request)) {
+              if (chunk.type === 'finish' && kept === request.promptTokens) {
+                // "The same prompt": everything counted as cached.
+                const promptTokens = request.promptTokens.length;
+                yield {
+                  ...chunk,
+                  usage: { ...chunk.usage, cachedPromptTokens: promptTokens, evaluatedPromptTokens: 0 },
+                };
+              } else yield chunk;
+            }
+          },
+        };
+      },
+    });
+    const failed = results.filter((result) => result.status === 'failed');
+    expect(failed.map((result) => result.name)).toEqual(['reused-prompt-array']);
+    expect(failed[0]!.message).toMatch(/keep a copy of the prompt, not the array/);
+  });
 });

@@ -48,6 +48,7 @@ export const CONFORMANCE_CHECKS = [
   'honours-abort',
   'reusable-after-abort',
   'extends-prompt',
+  'reused-prompt-array',
   'rejects-invalid-prompt',
 ] as const;
 
@@ -255,6 +256,28 @@ export async function runBackendConformance(
           'the shared prefix was not reused from the cache',
         );
       }
+    },
+    'reused-prompt-array': async (backend) => {
+      // The runner passes one array to successive requests, appended to in place.
+      const tokens = [...prompt];
+      const first = await collect(backend, request({ promptTokens: tokens }));
+      expect(first.error === undefined && first.finishes.length === 1, 'first generation failed');
+      const encode = (text: string) => tokenizer.encode(text, { allowedSpecial: 'all' });
+      tokens.push(...first.tokens, ...encode('<|start|>user<|message|>'));
+      // No request before had this text: no cache, however shared, holds the prompt from here on.
+      const novel = tokens.length;
+      tokens.push(...encode(`Reused array ${Math.random()}.<|end|><|start|>assistant`));
+      const second = await collect(backend, request({ promptTokens: tokens }));
+      expect(
+        second.error === undefined && second.finishes.length === 1,
+        'generation on the array appended to failed',
+      );
+      const usage = second.finishes[0]!.usage;
+      checkUsage(usage, tokens.length, second.tokens.length);
+      expect(
+        (usage.cachedPromptTokens ?? 0) <= novel,
+        `${usage.cachedPromptTokens} prompt tokens reported cached, but only the first ${novel} can be: keep a copy of the prompt, not the array`,
+      );
     },
     'rejects-invalid-prompt': async (backend) => {
       const run = await collect(backend, request({ promptTokens: [...prompt.slice(0, -1), 999_999_999] }));

@@ -52,7 +52,7 @@ export interface ScriptedBackendOptions {
 
 /** A backend that replays scripted completions and records what it was asked. */
 export interface ScriptedBackend extends Backend {
-  /** Every request received, in order. */
+  /** Every request received, in order (each with a copy of its prompt, as it was at the call). */
   readonly requests: readonly BackendGenerateRequest[];
   /** How many steps are left. */
   readonly remainingSteps: number;
@@ -123,8 +123,9 @@ export function createScriptedBackend(options: ScriptedBackendOptions): Scripted
       if (steps.length > 0) throw new ScriptMismatchError(`${steps.length} scripted step(s) were not used`);
     },
     async *doGenerate(request): AsyncGenerator<BackendChunk> {
-      requests.push(request);
-      const prompt = request.promptTokens;
+      // The runner reuses the prompt's array for later requests (see `promptTokens`): keep a copy.
+      const prompt: readonly number[] = request.promptTokens.slice();
+      requests.push({ ...request, promptTokens: prompt });
       // The part shared with the previous prompt was checked then; check only what is new.
       let common = 0;
       const shared = Math.min(prompt.length, previousPrompt.length);
