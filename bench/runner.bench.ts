@@ -3,7 +3,8 @@
  * replay backend that only reads the prompt's length, so that what is measured is the runner's work.
  *
  * 1. Host time per generated token: a long final answer streamed one token per chunk.
- * 2. Host time of one tool round as history grows from ~1k to ~32k tokens. Target: flat (<= 1.1x).
+ * 2. Host time of one tool round (from a model step's start to the next one's) as history grows from ~1k
+ *    to ~32k tokens. Target: flat (<= 1.1x).
  * 3. Host time of a new turn (one run answering at once) as history grows from ~1k to ~32k tokens. Target:
  *    flat (<= 1.1x).
  * 4. A 1,000-turn conversation (a tool call every 10th turn, as the reliability soak): host time per turn,
@@ -114,36 +115,35 @@ async function perTokenCost(): Promise<{ microsecondsPerToken: number; tokens: n
   return { microsecondsPerToken: (median(samples) * 1000) / tokens, tokens };
 }
 
-/** Host time of one tool round with a given history, in milliseconds (median over runs). */
+/**
+ * Host time of one tool round with a given history, in milliseconds: the time from one model step's start
+ * to the next one's (the call decoded, the tool run, its result appended, the next prompt), median over the
+ * rounds of several runs.
+ */
 async function toolRoundCost(
   history: Conversation,
   rounds: number,
 ): Promise<{ promptTokens: number; msPerRound: number }> {
-  const measure = async (toolRounds: number) => {
+  const samples: number[] = [];
+  let promptTokens = 0;
+  for (let i = 0; i < 10; i++) {
     const backend = createReplayBackend([
-      ...Array.from({ length: toolRounds }, (_, index) =>
+      ...Array.from({ length: rounds }, (_, index) =>
         scriptToolCall('lookup', { key: `k${index}` }, { analysis: 'Look it up.' }),
       ),
       scriptFinal('Done.'),
     ]);
-    const agent = createAgent({ backend, tools: [lookup], currentDate: null, maxToolRounds: toolRounds + 1 });
+    const agent = createAgent({ backend, tools: [lookup], currentDate: null, maxToolRounds: rounds + 1 });
     const run = agent.run('Look things up.', { history });
-    const started = performance.now();
+    const starts: number[] = [];
+    run.on('step-start', () => starts.push(performance.now()));
     await run;
-    return { ms: performance.now() - started, promptTokens: backend.promptLengths[0]! };
-  };
-  await measure(1);
-  const withRounds: number[] = [];
-  const withoutRounds: number[] = [];
-  let promptTokens = 0;
-  for (let i = 0; i < 9; i++) {
-    const many = await measure(rounds);
-    const one = await measure(1);
-    withRounds.push(many.ms);
-    withoutRounds.push(one.ms);
-    promptTokens = one.promptTokens;
+    // The first run warms up the JIT.
+    if (i > 0)
+      for (let step = 1; step < starts.length; step++) samples.push(starts[step]! - starts[step - 1]!);
+    promptTokens = backend.promptLengths[0]!;
   }
-  return { promptTokens, msPerRound: (median(withRounds) - median(withoutRounds)) / (rounds - 1) };
+  return { promptTokens, msPerRound: median(samples) };
 }
 
 /** Host time of a new turn on a given history, in milliseconds (median over runs, the history reused). */
@@ -197,9 +197,12 @@ async function soakCost(): Promise<{ firstMs: number; lastMs: number; lastPrompt
 export async function runRunnerBenchmark() {
   const token = await perTokenCost();
   const sizes = [1_000, 4_000, 16_000, 32_000];
+  // Warm the JIT up on every path first, so that the first size measured is not the slowest for that.
+  await toolRoundCost(historyOf(sizes[0]!), 20);
+  await newTurnCost(historyOf(sizes[0]!));
   const rounds: { historyTokens: number; msPerRound: number }[] = [];
   for (const size of sizes) {
-    const { promptTokens, msPerRound } = await toolRoundCost(historyOf(size), 11);
+    const { promptTokens, msPerRound } = await toolRoundCost(historyOf(size), 20);
     rounds.push({ historyTokens: promptTokens, msPerRound });
   }
   const turns: { historyTokens: number; msPerTurn: number }[] = [];
