@@ -30,6 +30,26 @@ describe('resolveOutputSchema', () => {
     expect(output.jsonSchema).not.toHaveProperty('$schema');
   });
 
+  it('leaves out the safe-integer bounds zod writes for .int(), keeping real ones; zod still checks them', () => {
+    const output = resolveOutputSchema(
+      z.object({
+        count: z.number().int(),
+        items: z.array(z.object({ rank: z.int().min(1) })),
+      }),
+    );
+    expect(output.jsonSchema).toMatchObject({
+      properties: {
+        count: { type: 'integer' },
+        items: { items: { properties: { rank: { type: 'integer', minimum: 1 } } } },
+      },
+    });
+    const shown = JSON.stringify(output.responseFormat.schema);
+    expect(shown).not.toContain('9007199254740991');
+    expect(shown).toContain('"rank":{"type":"integer","minimum":1}');
+    expect(output.parse('{"count":1,"items":[{"rank":1}]}').success).toBe(true);
+    expect(output.parse(`{"count":${2 ** 60},"items":[]}`).success).toBe(false);
+  });
+
   it('parses and validates answers with zod, transforms applied', () => {
     const output = resolveOutputSchema(z.object({ n: z.string().transform((text) => text.length) }));
     expect(output.responseFormat.name).toBe('structured_output');

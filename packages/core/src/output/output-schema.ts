@@ -144,7 +144,24 @@ function zodToJsonSchema(schema: z4.$ZodType): JsonSchemaObject {
     });
   }
   const { $schema: _ignored, ...rest } = converted as Record<string, JsonValue>;
-  return rest;
+  return withoutImplicitIntegerBounds(rest) as JsonSchemaObject;
+}
+
+/**
+ * zod 4 writes `.int()` as `minimum`/`maximum` ±(2^53 - 1): noise in the format the model reads and in the
+ * answer's grammar (tool schemas drop them too, in `normalize-schema.ts`). zod still checks them.
+ */
+function withoutImplicitIntegerBounds(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (!isRecord(value)) return (value as readonly JsonValue[]).map(withoutImplicitIntegerBounds);
+  const integer = value.type === 'integer';
+  const result: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(value as Readonly<Record<string, JsonValue>>)) {
+    if (integer && key === 'minimum' && item === Number.MIN_SAFE_INTEGER) continue;
+    if (integer && key === 'maximum' && item === Number.MAX_SAFE_INTEGER) continue;
+    result[key] = withoutImplicitIntegerBounds(item);
+  }
+  return result;
 }
 
 function validateWithZod(schema: z4.$ZodType, value: unknown): ValidationResult<unknown> {
