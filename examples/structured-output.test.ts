@@ -43,16 +43,17 @@ describe('examples/structured-output', () => {
       unit: 'celsius' | 'fahrenheit';
     }>();
     expect(report).toEqual({ location: 'San Francisco, CA', temperature: 64, unit: 'fahrenheit' });
-    expect(printed).toBe(
-      [
-        `User: ${QUESTION}`,
-        '  calling get_current_location({"userid":"john123"})',
-        '  calling get_current_temperature({"location":"San Francisco, CA","format":"fahrenheit"})',
-        '  [output-repair 1] "It is 64°F in San Francisco, CA, where john123 is.": not JSON: Unexpected token \'I\', "It is 64°F"... is not valid JSON',
-        'Report: 64°F in San Francisco, CA',
-        '',
-      ].join('\n'),
-    );
+    expect(printed.split('\n')).toEqual([
+      `User: ${QUESTION}`,
+      '  calling get_current_location({"userid":"john123"})',
+      '  calling get_current_temperature({"location":"San Francisco, CA","format":"fahrenheit"})',
+      // The rest is JSON.parse's message, which differs between Node.js versions.
+      expect.stringMatching(
+        /^ {2}\[output-repair 1\] "It is 64°F in San Francisco, CA, where john123 is\.": not JSON: ./u,
+      ),
+      'Report: 64°F in San Francisco, CA',
+      '',
+    ]);
     // Every step's prompt ends the developer message with the format; the schema goes to the backend.
     for (const request of backend.requests) {
       expect(tokenizer.decode(request.promptTokens)).toContain(
