@@ -141,7 +141,7 @@ try {
     'first: It is 21 °C in Paris.',
     'second: That is 69.8 °F.',
     'events: tool-call get_weather, tool-result functions.get_weather, run-end, tool-call to_fahrenheit',
-    'entry points: harmony-agents-backend-v1, 7 prompt tokens, type/properties',
+    'entry points: harmony-agents-backend-v1, 7 prompt tokens, type/properties/required',
   ];
   const llama = run(process.execPath, ['dist/llama.js'], app);
   if (llama !== '') fail(`importing the llama backend printed ${llama}`);
