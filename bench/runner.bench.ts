@@ -116,14 +116,14 @@ async function perTokenCost(): Promise<{ microsecondsPerToken: number; tokens: n
 }
 
 /**
- * Host time of one tool round with a given history, in milliseconds: the time from one model step's start
- * to the next one's (the call decoded, the tool run, its result appended, the next prompt), median over the
- * rounds of several runs.
+ * Host times of tool rounds with a given history, in milliseconds: the time from one model step's start
+ * to the next one's (the call decoded, the tool run, its result appended, the next prompt), for each round
+ * of several runs.
  */
 async function toolRoundCost(
   history: Conversation,
   rounds: number,
-): Promise<{ promptTokens: number; msPerRound: number }> {
+): Promise<{ promptTokens: number; samples: number[] }> {
   const samples: number[] = [];
   let promptTokens = 0;
   for (let i = 0; i < 10; i++) {
@@ -143,11 +143,11 @@ async function toolRoundCost(
       for (let step = 1; step < starts.length; step++) samples.push(starts[step]! - starts[step - 1]!);
     promptTokens = backend.promptLengths[0]!;
   }
-  return { promptTokens, msPerRound: median(samples) };
+  return { promptTokens, samples };
 }
 
-/** Host time of a new turn on a given history, in milliseconds (median over runs, the history reused). */
-async function newTurnCost(history: Conversation): Promise<{ promptTokens: number; msPerTurn: number }> {
+/** Host times of a new turn on a given history, in milliseconds (one per run, the history reused). */
+async function newTurnCost(history: Conversation): Promise<{ promptTokens: number; samples: number[] }> {
   const samples: number[] = [];
   let promptTokens = 0;
   for (let i = 0; i < 15; i++) {
@@ -159,7 +159,7 @@ async function newTurnCost(history: Conversation): Promise<{ promptTokens: numbe
     if (i >= 3) samples.push(performance.now() - started);
     promptTokens = backend.promptLengths[0]!;
   }
-  return { promptTokens, msPerTurn: median(samples) };
+  return { promptTokens, samples };
 }
 
 /** Turns of the soak, and how many turns at each end are compared. */
@@ -200,16 +200,28 @@ export async function runRunnerBenchmark() {
   // Warm the JIT up on every path first, so that the first size measured is not the slowest for that.
   await toolRoundCost(historyOf(sizes[0]!), 20);
   await newTurnCost(historyOf(sizes[0]!));
-  const rounds: { historyTokens: number; msPerRound: number }[] = [];
-  for (const size of sizes) {
-    const { promptTokens, msPerRound } = await toolRoundCost(historyOf(size), 20);
-    rounds.push({ historyTokens: promptTokens, msPerRound });
+  // Each size is measured twice, smallest first then largest first, so that neither end gains from the
+  // order (JIT tiers, garbage collection); the figure is the median of the two passes' samples.
+  const histories = sizes.map(historyOf);
+  const order = [...sizes.keys(), ...[...sizes.keys()].reverse()];
+  const roundSamples = sizes.map(() => [] as number[]);
+  const turnSamples = sizes.map(() => [] as number[]);
+  const promptTokens = sizes.map(() => 0);
+  for (const index of order) {
+    const round = await toolRoundCost(histories[index]!, 20);
+    roundSamples[index]!.push(...round.samples);
+    const turn = await newTurnCost(histories[index]!);
+    turnSamples[index]!.push(...turn.samples);
+    promptTokens[index] = turn.promptTokens;
   }
-  const turns: { historyTokens: number; msPerTurn: number }[] = [];
-  for (const size of sizes) {
-    const { promptTokens, msPerTurn } = await newTurnCost(historyOf(size));
-    turns.push({ historyTokens: promptTokens, msPerTurn });
-  }
+  const rounds = sizes.map((_, index) => ({
+    historyTokens: promptTokens[index]!,
+    msPerRound: median(roundSamples[index]!),
+  }));
+  const turns = sizes.map((_, index) => ({
+    historyTokens: promptTokens[index]!,
+    msPerTurn: median(turnSamples[index]!),
+  }));
   const soak = await soakCost();
   return {
     soak,
