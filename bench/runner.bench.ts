@@ -25,6 +25,10 @@
  * adds. What is left per run in the history's length is copying the conversation's entry array (pointers,
  * `Conversation.concat`) and scanning for the last user message. A backend's own work on the prompt
  * (llama.cpp validates and copies it, a server serialises it) is the backend's, and not measured here.
+ * A profile of 2,000 new turns on the 32k-token history after the change shows no frame that grows with the
+ * history; the largest of the prompt's is the memo key (the header's tokens joined, ~20 µs a run).
+ * The small history's runs come out slightly slower than the large one's in both measuring orders; the
+ * ratios below 1 are that, not a cost that falls with the history.
  *
  * Run: `node --conditions=@harmony-agents/source --import tsx bench/runner.bench.ts`
  */
