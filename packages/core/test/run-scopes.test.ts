@@ -11,6 +11,7 @@ import { loadHarmonyEncoding } from '../src/harmony/index.js';
 import {
   type AgentEvent,
   type AgentRun,
+  type BuiltinTool,
   ConfigurationError,
   Conversation,
   createAgent,
@@ -22,7 +23,12 @@ import {
   type Tool,
   ToolExecutionError,
 } from '../src/index.js';
-import { createScriptedBackend, scriptFinal, scriptToolCall } from '../src/testing/index.js';
+import {
+  createScriptedBackend,
+  scriptBuiltinCall,
+  scriptFinal,
+  scriptToolCall,
+} from '../src/testing/index.js';
 
 const encoding = loadHarmonyEncoding();
 const storage = new AsyncLocalStorage<string>();
@@ -183,6 +189,34 @@ describe('run scopes', () => {
       const [word] = line.split(' ');
       expect(line).toMatch(new RegExp(`^${word} (sync|await|timer): ${word}: tool look_up call_2$`));
     }
+  });
+
+  it('wrap built-in tools too, named by their recipient', async () => {
+    const python: BuiltinTool = {
+      kind: 'builtin',
+      namespace: { name: 'python', description: 'Runs Python.', tools: [] },
+      timeoutMs: undefined,
+      execute: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return `4 (${storage.getStore()})`;
+      },
+    };
+    const { agent } = agentWith(
+      [scriptBuiltinCall('python', 'print(2+2)', { contentType: 'code' }), scriptFinal('4')],
+      [python],
+    );
+    const scopes: RunScope[] = [];
+    const run = agent.run('2+2?').wrap((scope, execute) => {
+      scopes.push(scope);
+      return storeScope(scope, execute);
+    });
+    await run;
+    expect(scopes.filter((scope) => scope.type === 'tool')).toEqual([
+      { type: 'tool', runId: 'run_1', step: 1, callId: 'call_2', toolName: 'python', recipient: 'python' },
+    ]);
+    expect(run.events.find((event) => event.type === 'tool-result')).toMatchObject({
+      output: '4 (tool python call_2)',
+    });
   });
 
   it("send a tool's error back to the model as before", async () => {
