@@ -498,3 +498,44 @@ describe('render: snapshots', () => {
     `);
   });
 });
+
+describe('render: system and developer texts are tokenized once per distinct text', () => {
+  const developer = (description: string): Message =>
+    createMessage(
+      'developer',
+      createDeveloperContent({
+        instructions: 'Answer briefly.',
+        functionTools: [{ ...weatherTool, description }],
+      }),
+    );
+  const expected = (message: Message): number[] => {
+    const tokens = encoding.render(message);
+    const text = encoding.decodeUtf8(tokens.slice(tokens.indexOf(messageToken) + 1, -1));
+    return [...tokens.slice(0, tokens.indexOf(messageToken) + 1), ...ordinary(text), end];
+  };
+
+  it('renders a tool changed in place with its new text, never the kept tokens of the old one', () => {
+    const message = developer('Gets the current weather.');
+    const before = encoding.render(message);
+    expect(before).toEqual(expected(message));
+    const content = message.content[0];
+    if (content?.type !== 'developer_content') throw new Error('expected developer content');
+    (content.tools!.functions!.tools[0] as { description: string }).description = 'Gets tomorrow’s weather.';
+    const after = encoding.render(message);
+    expect(show(after)).toContain('// Gets tomorrow’s weather.');
+    expect(after).toEqual(expected(message));
+    expect(after).not.toEqual(before);
+  });
+
+  it('gives the same tokens for a text seen before, after many others, and a caller may change what it got', () => {
+    const first = developer('Tool 0.');
+    const rendered = encoding.render(first);
+    rendered.fill(0);
+    for (let index = 1; index <= 40; index++) {
+      const other = developer(`Tool ${index}.`);
+      expect(encoding.render(other)).toEqual(expected(other));
+    }
+    expect(encoding.render(first)).toEqual(expected(first));
+    expect(encoding.render(first)).toEqual(expected(first));
+  });
+});

@@ -36,6 +36,40 @@ function resolveConfig(config: RenderConversationConfig | undefined): ResolvedRe
   return { autoDropAnalysis: config?.autoDropAnalysis ?? DEFAULT_AUTO_DROP_ANALYSIS };
 }
 
+/** How many distinct system and developer texts keep their tokens (per tokenizer), the least recent dropped. */
+const CONFIGURATION_TEXTS_KEPT = 16;
+/** Longer system and developer texts are tokenized every time rather than kept. */
+const CONFIGURATION_TEXT_MAX_LENGTH = 1_000_000;
+const configurationTokens = new WeakMap<O200kHarmonyTokenizer, Map<string, readonly number[]>>();
+
+/**
+ * Appends the tokens of a system or developer message's text. That text (instructions, the tools'
+ * declarations) is the same on every request of an application, so its tokens are kept by text for the last
+ * {@link CONFIGURATION_TEXTS_KEPT} distinct texts: a request renders it again (cheap string building) but does
+ * not tokenize it again. Keyed by the text itself, so a changed tool or instruction is simply a new text.
+ */
+function appendConfigurationText(tokenizer: O200kHarmonyTokenizer, text: string, out: number[]): void {
+  if (text.length > CONFIGURATION_TEXT_MAX_LENGTH) {
+    tokenizer.appendOrdinary(text, out);
+    return;
+  }
+  let kept = configurationTokens.get(tokenizer);
+  if (kept === undefined) {
+    kept = new Map();
+    configurationTokens.set(tokenizer, kept);
+  }
+  let tokens = kept.get(text);
+  if (tokens === undefined) {
+    tokens = tokenizer.encodeOrdinary(text);
+    if (kept.size >= CONFIGURATION_TEXTS_KEPT) kept.delete(kept.keys().next().value as string);
+  } else {
+    // Most recently used last, so the first key is the one to drop.
+    kept.delete(text);
+  }
+  kept.set(text, tokens);
+  for (const token of tokens) out.push(token);
+}
+
 function isSet(value: string | null | undefined): value is string {
   return value !== undefined && value !== null;
 }
@@ -86,7 +120,11 @@ function appendMessage(
             `SystemContent may only appear in system messages, found in ${ROLE_VARIANT_NAMES[message.role]}`,
           );
         }
-        tokenizer.appendOrdinary(renderSystemContentText(content, conversationHasFunctionTools), out);
+        appendConfigurationText(
+          tokenizer,
+          renderSystemContentText(content, conversationHasFunctionTools),
+          out,
+        );
         break;
       case 'developer_content':
         if (message.role !== 'developer') {
@@ -94,7 +132,7 @@ function appendMessage(
             `DeveloperContent may only appear in developer messages, found in ${ROLE_VARIANT_NAMES[message.role]}`,
           );
         }
-        tokenizer.appendOrdinary(renderDeveloperContentText(content), out);
+        appendConfigurationText(tokenizer, renderDeveloperContentText(content), out);
         break;
     }
   }
