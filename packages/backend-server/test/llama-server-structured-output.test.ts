@@ -96,7 +96,7 @@ describe('the final answer under the output schema on llama-server', () => {
         backend,
         request({
           promptTokens: QUESTION_PROMPT,
-          maxTokens: 40,
+          maxTokens: 20,
           sampling: { temperature: 1, seed: 1 },
           outputSchema: schema,
         }),
