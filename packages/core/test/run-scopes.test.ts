@@ -279,6 +279,27 @@ describe('run scopes', () => {
     },
   );
 
+  it("treat a misused wrapper of a run inside a tool as that tool's failure", async () => {
+    const inner = agentWith(LOOK_UP).agent;
+    const delegate = defineTool({
+      name: 'delegate',
+      description: 'Asks another agent.',
+      parameters: z.object({}),
+      execute: async () => (await inner.run('What does harmony mean?').wrap(() => undefined)).finalText,
+    });
+    const { agent, scripted } = agentWith(
+      [scriptToolCall('delegate', {}), scriptFinal('It failed.')],
+      [delegate],
+    );
+    const run = agent.run('Ask the other agent').wrap(storeScope);
+    const result = await run;
+    expect(result.finalText).toBe('It failed.');
+    const error = run.events.find((event) => event.type === 'tool-error');
+    expect(error?.type === 'tool-error' && error.error).toBeInstanceOf(ToolExecutionError);
+    expect(error?.type === 'tool-error' && error.error.cause).toBeInstanceOf(RunScopeError);
+    scripted.assertComplete();
+  });
+
   it('fail the run when a model step wrapper misbehaves, before the backend is called', async () => {
     const { agent, seen } = agentWith(LOOK_UP);
     const run = agent

@@ -74,7 +74,7 @@ export function runInScope<T>(
   return inner();
 }
 
-/** What stands in for a rejection that the wrapper may leave unobserved. */
+/** Marks `promise` handled: a wrapper may never look at what `execute` returned. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;

@@ -16,6 +16,7 @@ import type { RunController } from './agent-run.js';
 import type { ConversationEntry } from './conversation.js';
 import { describeThrown, isInstance } from './run-error.js';
 import type { ToolCallScope } from './run-scope.js';
+import { runWithTimeout, TimeoutSignal } from './run-with-timeout.js';
 import { argumentRepairCandidates, canonicalJson, parseToolArguments } from './tool-arguments.js';
 import { routeToolCall, type ToolCallRepair, type ToolRoute } from './tool-routing.js';
 
@@ -272,7 +273,7 @@ export class ToolExecutor {
       // A tool can throw anything (null, an object without a prototype, a Proxy): no check may throw.
       if (isInstance(error, RunAbortedError)) throw error;
       // A misused wrapper of this call fails the run (one from a run inside the tool is the tool's failure).
-      if (isInstance(error, RunScopeError) && error.scope === scope) throw error;
+      if (isMisuseOf(error, scope)) throw error;
       if (isInstance(error, TimeoutSignal)) {
         return fail(
           'tool_timeout',
@@ -368,36 +369,11 @@ function validateWithRepairs(
   return { validated, repair: null };
 }
 
-class TimeoutSignal {}
-
-/**
- * Runs `task` with a signal that aborts on the run's abort or after `timeoutMs`. A task that ignores
- * its signal keeps running in the background, but the run stops waiting for it.
- */
-async function runWithTimeout<T>(
-  runSignal: AbortSignal,
-  timeoutMs: number,
-  task: (signal: AbortSignal) => T | Promise<T>,
-): Promise<T> {
-  if (runSignal.aborted) throw new RunAbortedError('The run was aborted', { cause: runSignal.reason });
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(new TimeoutSignal());
-      reject(new TimeoutSignal());
-    }, timeoutMs);
-    onAbort = () => {
-      controller.abort(runSignal.reason);
-      reject(new RunAbortedError('The run was aborted', { cause: runSignal.reason }));
-    };
-    runSignal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Whether `error` is a {@link RunScopeError} about `scope` itself; never throws. */
+function isMisuseOf(error: unknown, scope: ToolCallScope): boolean {
   try {
-    return await Promise.race([Promise.resolve().then(() => task(controller.signal)), stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) runSignal.removeEventListener('abort', onAbort);
+    return error instanceof RunScopeError && error.scope === scope;
+  } catch {
+    return false;
   }
 }
