@@ -84,6 +84,39 @@ describe('the final answer under the output schema on llama-server', () => {
     }
   });
 
+  it('accepts what zod writes: optional, nullable, nested and reused schemas', async () => {
+    // toGrammarJsonSchema's rewrite (oneOf of the optional subsets, $defs, required lists) through
+    // llama.cpp's own schema converter.
+    const place = z.object({ name: z.string().max(6) });
+    const schema = z.toJSONSchema(
+      z.object({
+        from: place,
+        to: place,
+        note: z.string().max(4).optional(),
+        wind: z.number().int().nullable(),
+        tags: z.array(z.enum(['a', 'b'])).max(2),
+      }),
+      { reused: 'ref' },
+    ) as Record<string, unknown>;
+    const backend = createLlamaServerBackend({ baseUrl: server.baseUrl, slot: 1 });
+    const header = encode('<|channel|>final<|message|>');
+    for (const seed of [5, 6]) {
+      const run = await collect(
+        backend,
+        request({
+          promptTokens: QUESTION_PROMPT,
+          maxTokens: 160,
+          sampling: { temperature: 1, seed },
+          outputSchema: schema as never,
+        }),
+      );
+      expect(run.finish.reason).toBe('stop');
+      expect(run.tokens.slice(0, header.length)).toEqual(header);
+      const text = tokenizer.decode(run.tokens.slice(header.length, -1));
+      expect(validateJsonSchema(schema as never, JSON.parse(text)), text).toMatchObject({ success: true });
+    }
+  });
+
   it('writes free text after the same header without an output schema or with constrainOutput off', async () => {
     const off = createLlamaServerBackend({ baseUrl: server.baseUrl, slot: 1, constrainOutput: false });
     expect(off.capabilities.constrainedOutput).toBe(false);
