@@ -61,7 +61,8 @@ export interface BackendGenerateRequest {
    *
    * Read-only, and valid until the generation ends: the runner does not copy the prompt for each request
    * but passes the array it builds the conversation in, and later requests reuse it (it appends to it, and
-   * may rewrite its end). It never changes while the backend's stream runs, nor after an abort. A backend
+   * may rewrite its end). It never changes while the backend's stream runs, nor ever again when the runner
+   * stops waiting for a stream (after an abort, or a `return()` that does not settle in time). A backend
    * that keeps the prompt beyond the call (to compare the next one with it) keeps a copy.
    */
   readonly promptTokens: readonly number[];

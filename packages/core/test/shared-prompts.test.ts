@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { BACKEND_SPECIFICATION_VERSION, type Backend } from '../src/backend.js';
 import { loadHarmonyEncoding } from '../src/harmony/index.js';
 import { type Agent, type AgentOptions, Conversation, createAgent, defineTool } from '../src/index.js';
 import type { ConversationEntry } from '../src/runner/conversation.js';
@@ -144,6 +145,38 @@ describe('prompts shared by histories that extend one another', () => {
       await bothWays(ra.history, turn(10), 'Q10', { ...options, instructions: 'Be brief.' });
     });
   }
+
+  it('never change under a backend the runner stopped waiting for after an abort', async () => {
+    const first = await bothWays(Conversation.empty(), turn(1), 'Q1');
+    let held: readonly number[] = [];
+    let heldCopy: number[] = [];
+    const hanging: Backend = {
+      specificationVersion: BACKEND_SPECIFICATION_VERSION,
+      backendId: 'hanging',
+      doGenerate: (request) => ({
+        [Symbol.asyncIterator]: () => ({
+          // Keeps the prompt's array, as an engine still evaluating it would, and never answers.
+          next: () => {
+            held = request.promptTokens;
+            heldCopy = [...held];
+            return new Promise<never>(() => {});
+          },
+        }),
+      }),
+    };
+    const controller = new AbortController();
+    const run = createAgent({ backend: hanging, tools: [lookup, approve], currentDate: null }).run('Q2', {
+      history: first,
+      signal: controller.signal,
+    });
+    run.on('step-start', () => setImmediate(() => controller.abort()));
+    await expect(run).rejects.toMatchObject({ code: 'run_aborted' });
+    // Later runs on the same histories write where that run's prompt was.
+    await bothWays(first, turn(3), 'Q3');
+    await bothWays(run.history, turn(4), 'Q4');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held).toEqual(heldCopy);
+  });
 
   it('are those of a fresh history after an abort mid-step, a resume after approval and trimming', async () => {
     const first = await bothWays(Conversation.empty(), turn(1), 'Q1');

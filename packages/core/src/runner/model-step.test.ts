@@ -78,6 +78,7 @@ describe('runModelStep', () => {
     expect(result.usage).toMatchObject({ generatedTokens: 5, cachedPromptTokens: 0 });
     expect(result.entries.map((entry) => entry.message.channel)).toEqual(['final']);
     expect(backend.requests[0]!.stopTokens).toEqual(encoding.stopTokensForAssistantActions());
+    expect(result.backendDone).toBe(true);
   });
 
   it('stops reading once the generation ended, and closes the stream (a backend that keeps yielding)', async () => {
@@ -140,6 +141,8 @@ describe('runModelStep', () => {
     const result = await step(backend, { signal: controller.signal });
     expect(result.finishReason).toBe('abort');
     expect(closing).toBe(true);
+    // The runner stopped waiting: the backend may still read its prompt.
+    expect(result.backendDone).toBe(false);
   });
 
   it('does not wait for a pending next() when aborted', async () => {
@@ -156,5 +159,6 @@ describe('runModelStep', () => {
     const result = await step(backend, { signal: controller.signal });
     expect(result.finishReason).toBe('abort');
     expect(result.entries).toEqual([]);
+    expect(result.backendDone).toBe(false);
   });
 });

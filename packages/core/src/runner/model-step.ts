@@ -56,6 +56,11 @@ export interface ModelStepResult {
   readonly entries: ConversationEntry[];
   readonly finishReason: FinishReason;
   readonly usage: BackendUsage;
+  /**
+   * Whether the backend's stream is over. False when the runner stopped waiting for it (after an abort, or
+   * when its cleanup took too long): the backend may still read its request's prompt.
+   */
+  readonly backendDone: boolean;
 }
 
 /** The backend request of a step. */
@@ -100,6 +105,7 @@ export async function runModelStep(
   // Once the generation ended or used its budget, one more chunk is read for the backend's `finish`.
   let lastChunk = false;
   let closing: 'none' | 'await' | 'abandon' = 'await';
+  let backendDone = false;
   try {
     for (;;) {
       if (signal.aborted) break;
@@ -136,7 +142,7 @@ export async function runModelStep(
     if (!signal.aborted) throw error;
   } finally {
     abort.dispose();
-    await closeIterator(iterator, closing);
+    backendDone = await closeIterator(iterator, closing);
   }
   const entries = mapper.end();
   const budgetUsed = maxTokens !== undefined && generated >= maxTokens && !mapper.generationEnded;
@@ -147,7 +153,7 @@ export async function runModelStep(
     promptTokens: request.promptTokens.length,
     generatedTokens: generated,
   };
-  return { entries, finishReason, usage };
+  return { entries, finishReason, usage, backendDone };
 }
 
 /** A promise that resolves when the signal aborts, and a way to stop listening. */
@@ -163,26 +169,27 @@ function abortRace(signal: AbortSignal): { promise: Promise<'aborted'>; dispose(
 /**
  * Closes a backend's stream the runner stopped reading: waits for `return()` at most
  * {@link BACKEND_CLOSE_TIMEOUT_MS} (a backend cleans up there, e.g. frees its sequence), and not at all
- * when a `next()` is still pending.
+ * when a `next()` is still pending. Resolves with whether the stream is over.
  */
 async function closeIterator(
   iterator: AsyncIterator<BackendChunk>,
   closing: 'none' | 'await' | 'abandon',
-): Promise<void> {
-  if (closing === 'none' || typeof iterator.return !== 'function') return;
+): Promise<boolean> {
+  if (closing === 'none') return true;
+  if (typeof iterator.return !== 'function') return closing === 'await';
   let closed: Promise<unknown>;
   try {
     closed = Promise.resolve(iterator.return()).catch(() => undefined);
   } catch {
-    return;
+    return closing === 'await';
   }
-  if (closing === 'abandon') return;
+  if (closing === 'abandon') return false;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, BACKEND_CLOSE_TIMEOUT_MS);
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), BACKEND_CLOSE_TIMEOUT_MS);
   });
   try {
-    await Promise.race([closed, timeout]);
+    return await Promise.race([closed.then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -350,8 +350,8 @@ async function modelStep(state: RunState, prompt: RunPrompt): Promise<ModelStepR
     }),
   );
   state.usage = addUsage(state.usage, generation.usage);
-  // An aborted backend may still be reading its prompt.
-  if (generation.finishReason === 'abort') prompt.abandon();
+  // A backend the runner stopped waiting for may still be reading its prompt.
+  if (!generation.backendDone) prompt.abandon();
   run.commit(generation.entries);
   prompt.append(generation.entries);
   run.emit({
