@@ -77,7 +77,8 @@ async function kvReuse(model: LlamaCppModel) {
     capabilities: scripted.backend.capabilities,
     async *doGenerate(request) {
       const call = {
-        prompt: request.promptTokens,
+        // A copy: the runner appends to the prompt array for its next step (the backend contract).
+        prompt: [...request.promptTokens],
         generated: [] as number[],
         meterBefore: scripted.backend.evaluatedTokenCount,
       };

@@ -42,6 +42,8 @@ async function runAgent(baseUrl: string, slot: number, agent: number) {
   const scripts = completions(agent).map(parseScriptedCompletion);
   const grammars = new Map<BackendGenerateRequest, string>();
   const requests: BackendGenerateRequest[] = [];
+  // Copies: the runner appends to the prompt array for its next step (the backend contract).
+  const prompts: number[][] = [];
   const backend = createLlamaServerBackend({
     baseUrl,
     slot,
@@ -54,6 +56,7 @@ async function runAgent(baseUrl: string, slot: number, agent: number) {
     doGenerate(request: BackendGenerateRequest) {
       grammars.set(request, tokenScriptGrammar(scripts[requests.length]!.tokens));
       requests.push(request);
+      prompts.push([...request.promptTokens]);
       return backend.doGenerate(request);
     },
   };
@@ -64,7 +67,7 @@ async function runAgent(baseUrl: string, slot: number, agent: number) {
   if (result.finalText !== `Both are mild, agent ${agent}.`)
     throw new Error(`agent ${agent}: ${result.finalText}`);
   const usages = run.events.flatMap((event: AgentEvent) => (event.type === 'step-end' ? [event.usage] : []));
-  return { usages, prompts: requests.map((request) => request.promptTokens) };
+  return { usages, prompts };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
