@@ -317,9 +317,9 @@ async function generateAll(backend: Backend, prompt: readonly number[], maxToken
  * is the 201,088-row output projection and sampling (its two 64-wide layers cost next to nothing). To check
  * that this is not the tiny model's shape, `HARMONY_AGENTS_BENCH_WIDE=1` also runs this measurement on a
  * generated model of gpt-oss-20b's width (2,880) and vocabulary (1.25 GiB, 2 layers; generated once, about
- * 1-2 minutes): measured 2026-12-06, one at a time 28 tok/s, 4 batched 32 tok/s, 1.15x on 1 thread and
- * 1.44x on 2 (the output projection alone is 579M multiply-adds a token, ~16 G/s here at batch 1, close to
- * what one core's int8 dot products give). Batching pays where a step waits on memory (many cores per memory
+ * 1-2 minutes): measured 2026-12-06 on a quiet machine, one at a time 29.5 tok/s and 4 batched 32.1 tok/s on
+ * 1 thread (1.09x), 36.2 and 53.6 tok/s on 2 threads (1.48x). Its output projection alone is 579M
+ * multiply-adds a token, ~17 G/s on one core at batch 1, which is what that core's int8 dot products give. Batching pays where a step waits on memory (many cores per memory
  * channel, or a GPU), where a batch of 4 reads the weights once instead of 4 times; and it always saves
  * memory (4 separate contexts 397 MiB, one group context 102 MiB on the tiny model).
  */
