@@ -69,8 +69,11 @@ export async function main(
       ),
     );
     try {
-      const { output } = await run;
+      const result = await run;
+      // `interrupted` only happens when tools need approval (these do not); then `output` is undefined.
+      if (result.status !== 'completed') throw new Error('the run is waiting for approvals');
       // Typed from the schema: no casts, no JSON.parse.
+      const { output } = result;
       const symbol = output.unit === 'fahrenheit' ? '°F' : '°C';
       write(`Report: ${output.temperature}${symbol} in ${output.location}\n`);
       return output;

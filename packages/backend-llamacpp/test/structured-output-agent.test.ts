@@ -52,6 +52,7 @@ describe('structured output on the real engine', () => {
     const result = await run;
     backend.assertComplete();
     expect(calls).toEqual(['Seoul']);
+    if (result.status !== 'completed') throw new Error(`run ${result.status}`);
     expectTypeOf(result.output).toEqualTypeOf<z.output<typeof Weather>>();
     expect(Weather.safeParse(result.output).success).toBe(true);
     expect(JSON.parse(result.finalText)).toEqual(result.output);

@@ -210,6 +210,7 @@ describe('agent.run with an output schema on llama-server', () => {
     const result = await run;
     backend.assertComplete();
     expect(calls).toEqual(['Seoul']);
+    if (result.status !== 'completed') throw new Error(`run ${result.status}`);
     expectTypeOf(result.output).toEqualTypeOf<z.output<typeof Weather>>();
     expect(Weather.safeParse(result.output).success).toBe(true);
     expect(JSON.parse(result.finalText)).toEqual(result.output);

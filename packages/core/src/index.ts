@@ -81,7 +81,7 @@ export type {
 export type { InferOutput, OutputSchema } from './output/output-schema.js';
 export type { Agent, AgentOptions, ResumeOptions, RunArguments, RunOptions } from './runner/agent.js';
 export { createAgent } from './runner/agent.js';
-export type { AgentEventListener, RunResult } from './runner/agent-run.js';
+export type { AgentEventListener, RunResult, RunResultBase } from './runner/agent-run.js';
 export { AgentRun } from './runner/agent-run.js';
 export type { ApprovalDecision, ApprovalDecisions, PendingApproval } from './runner/approvals.js';
 export type { ContextBudget, ContextOverflowStrategy } from './runner/context-window.js';

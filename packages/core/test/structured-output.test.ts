@@ -42,6 +42,7 @@ describe('structured output on the scripted backend', () => {
     const agent = createAgent({ backend, tools: [getWeather], currentDate: null });
     const result = await agent.run('Weather in Seoul?', { output: Weather });
     backend.assertComplete();
+    if (result.status !== 'completed') throw new Error(`run ${result.status}`);
     expectTypeOf(result.output).toEqualTypeOf<{
       city: string;
       temperature: number;
@@ -153,6 +154,7 @@ describe('structured output on the scripted backend', () => {
     const zod3Result = await createAgent({ backend: zod3Backend, currentDate: null }).run('List?', {
       output: z3.object({ items: z3.array(z3.string()) }),
     });
+    if (zod3Result.status !== 'completed') throw new Error(`run ${zod3Result.status}`);
     expectTypeOf(zod3Result.output).toEqualTypeOf<{ items: string[] }>();
     expect(zod3Result.output).toEqual({ items: ['tea'] });
     expect(() => agent.run('x', { output: z.array(z.string()) as never })).toThrow(

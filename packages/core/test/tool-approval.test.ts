@@ -296,6 +296,7 @@ describe('tool approval', () => {
     const decisions = { [paused.pendingApprovals[0]!.callId]: { approved: true } } as const;
     const resumed = agent.resume(paused.history, decisions, { output: Deleted });
     const done = await resumed;
+    if (done.status !== 'completed') throw new Error(`run ${done.status}`);
     expectTypeOf(done.output).toEqualTypeOf<{ deleted: string[]; kept: string[] }>();
     expect(done.output).toEqual({ deleted: ['a.txt'], kept: [] });
     expect(executed).toEqual(['delete a.txt']);

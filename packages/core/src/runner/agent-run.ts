@@ -14,16 +14,8 @@ import {
 import { toRunError } from './run-error.js';
 import { type RunScope, type RunScopeWrapper, runInScope } from './run-scope.js';
 
-/**
- * What awaiting a run gives. `TOutput` is the type of {@link RunResult.output}: `undefined` for a run
- * without an `output` schema.
- */
-export interface RunResult<TOutput = undefined> {
-  /**
-   * `completed`: the model answered. `interrupted`: it called tools that need approval; the run stopped
-   * before running them (see {@link RunResult.pendingApprovals}) and `agent.resume` continues it.
-   */
-  readonly status: 'completed' | 'interrupted';
+/** What every {@link RunResult} holds, completed or interrupted. */
+export interface RunResultBase {
   /** The calls waiting for a decision, when `status` is `interrupted`; empty otherwise. */
   readonly pendingApprovals: readonly PendingApproval[];
   /** The final answer (the `final` channel); empty for an interrupted run. Never contains chain of thought. */
@@ -36,13 +28,31 @@ export interface RunResult<TOutput = undefined> {
   readonly usage: Usage;
   /** How many model steps the run made (a resumed run counts its own). */
   readonly steps: number;
-  /**
-   * The final answer parsed and validated against the run's `output` schema (zod defaults and transforms
-   * applied); `undefined` for a run without one, and for an `interrupted` run (check `status` first; give
-   * `agent.resume` the same `output` to get it).
-   */
-  readonly output: TOutput;
 }
+
+/**
+ * What awaiting a run gives. `status` tells which of the two it is:
+ * - `completed`: the model answered; `output` is the answer parsed and validated against the run's `output`
+ *   schema (zod defaults and transforms applied), of type `TOutput` (`undefined` for a run without a schema).
+ * - `interrupted`: the model called tools that need approval; the run stopped before running them (see
+ *   {@link RunResultBase.pendingApprovals}), `agent.resume` continues it, and `output` is `undefined` (give
+ *   `agent.resume` the same `output` to get it).
+ *
+ * So `result.output` is typed `TOutput | undefined` until `result.status === 'completed'` is checked.
+ */
+export type RunResult<TOutput = undefined> =
+  | (RunResultBase & {
+      /** The model answered. */
+      readonly status: 'completed';
+      /** The answer parsed and validated against the run's `output` schema; `undefined` without one. */
+      readonly output: TOutput;
+    })
+  | (RunResultBase & {
+      /** The model called tools that need approval; `agent.resume` continues the run. */
+      readonly status: 'interrupted';
+      /** No answer yet: give `agent.resume` the same `output` to get it. */
+      readonly output: undefined;
+    });
 
 /** A listener as the underlying event emitter stores it. */
 type EmitterListener = NonNullable<Parameters<EventEmitter['off']>[1]>;

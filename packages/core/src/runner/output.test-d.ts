@@ -23,14 +23,20 @@ describe('result.output is typed from the output schema', () => {
     const agent = createAgent({ backend });
     expectTypeOf(agent.run('Hi', { output: Report })).toEqualTypeOf<AgentRun<Report>>();
     expectTypeOf(agent.run('Hi')).toEqualTypeOf<AgentRun<undefined>>();
-    expectTypeOf((await agent.run('Hi', { output: Report })).output).toEqualTypeOf<Report>();
+    const result = await agent.run('Hi', { output: Report });
+    // Undefined for an interrupted run (tools waiting for approval): typed so until the status is checked.
+    expectTypeOf(result.output).toEqualTypeOf<Report | undefined>();
+    if (result.status === 'completed') expectTypeOf(result.output).toEqualTypeOf<Report>();
+    else expectTypeOf(result.output).toEqualTypeOf<undefined>();
   });
 
   it('in a resumed run, as in a run', async () => {
     const agent = createAgent({ backend });
     const resumed = agent.resume(history, {}, { output: Report });
     expectTypeOf(resumed).toEqualTypeOf<AgentRun<Report>>();
-    expectTypeOf((await resumed).output).toEqualTypeOf<Report>();
+    const result = await resumed;
+    expectTypeOf(result.output).toEqualTypeOf<Report | undefined>();
+    if (result.status === 'completed') expectTypeOf(result.output).toEqualTypeOf<Report>();
     expectTypeOf(agent.resume(history, {})).toEqualTypeOf<AgentRun<undefined>>();
     expectTypeOf(agent.resume(history, {}, { maxTokens: 10 })).toEqualTypeOf<AgentRun<undefined>>();
     expectTypeOf(

@@ -134,16 +134,17 @@ export async function executeRun(
   const pendingApprovals = 'pendingApprovals' in outcome ? outcome.pendingApprovals : [];
   const status = pendingApprovals.length > 0 ? 'interrupted' : 'completed';
   run.emit({ type: 'run-end', runId, status, usage: state.usage });
-  return {
-    status,
+  const base = {
     pendingApprovals,
     finalText: 'finalText' in outcome ? outcome.finalText : '',
     history: run.history,
     newMessages: run.newEntries.map((entry) => entry.message),
     usage: state.usage,
     steps: state.step - stepsBefore,
-    output: 'output' in outcome ? outcome.output : undefined,
   };
+  return status === 'interrupted'
+    ? { ...base, status, output: undefined }
+    : { ...base, status, output: 'output' in outcome ? outcome.output : undefined };
 }
 
 /**
