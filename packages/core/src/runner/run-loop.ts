@@ -5,58 +5,25 @@ import {
   OutputValidationError,
   RunAbortedError,
   TokenBudgetExceededError,
-  ToolCallDeniedError,
 } from '../errors.js';
 import type { Message } from '../harmony/types.js';
-import { outputRepairPrompt, type ResolvedOutput } from '../output/output-schema.js';
+import { outputRepairPrompt } from '../output/output-schema.js';
 import type { RunController, RunResult } from './agent-run.js';
-import { denialText, type PendingApproval, type ResumePlan } from './approvals.js';
-import { type ContextSettings, fitPromptToContext } from './context-step.js';
+import { approvalsNeeded, resumeCalls } from './approval-step.js';
+import type { PendingApproval, ResumePlan } from './approvals.js';
+import { fitPromptToContext } from './context-step.js';
 import { answerReserve } from './context-window.js';
 import { type Conversation, type ConversationEntry, compactMessage } from './conversation.js';
 import { reportParseError, textOf } from './decoder-event-mapper.js';
-import { addUsage, EMPTY_USAGE, type Usage } from './events.js';
+import { addUsage, EMPTY_USAGE } from './events.js';
 import { RunPrompt } from './history-tokens.js';
-import { type ModelStepResult, type ModelStepSettings, runModelStep } from './model-step.js';
-import type { PromptHeaderConfig, ReasoningHistory } from './prompt-builder.js';
+import { type ModelStepResult, runModelStep } from './model-step.js';
 import { toRunError } from './run-error.js';
-import { ToolExecutor, type ToolExecutorSettings, toolResultMessage } from './tool-executor.js';
-import { runToolStep } from './tool-step.js';
+import { type ResolvedRunSettings, type RunState, throwIfAborted, toolStep } from './run-state.js';
+import { ToolExecutor, toolResultMessage } from './tool-executor.js';
 import { countToolRounds, currentTurnEntries, isToolCall } from './turn-guards.js';
 
-/** Everything a run needs, resolved from the agent's and the run's options. */
-export interface ResolvedRunSettings extends ModelStepSettings {
-  readonly header: PromptHeaderConfig;
-  readonly reasoningHistory: ReasoningHistory;
-  readonly maxToolRounds: number;
-  readonly maxTokens: number | undefined;
-  readonly executor: ToolExecutorSettings;
-  readonly signal: AbortSignal | undefined;
-  /** The run's structured output, or null. */
-  readonly output: ResolvedOutput | null;
-  /** How many times an answer that does not match `output` goes back to the model. */
-  readonly maxOutputRepairs: number;
-  /** The context check, when the backend declares its context size. */
-  readonly context: ContextSettings | null;
-}
-
-/** The state of one run while its loop turns. */
-interface RunState {
-  readonly run: RunController;
-  readonly settings: ResolvedRunSettings;
-  readonly signal: AbortSignal;
-  /** The history the run started from. */
-  readonly history: Conversation;
-  readonly executor: ToolExecutor;
-  /** Usage summed over the model steps so far. */
-  usage: Usage;
-  /** The number of model steps so far (for a resumed run, the steps of the turn before it). */
-  step: number;
-  /** Tokens the turn generated before this run (a resumed run's budget counts them). */
-  readonly priorGeneratedTokens: number;
-  /** The earlier turns the prompt shows (the given history, or what context management left of it). */
-  earlier: readonly ConversationEntry[];
-}
+export type { ResolvedRunSettings } from './run-state.js';
 
 /** How a run starts: with a new user message, or by resuming calls that waited for approval. */
 export type RunStart = { readonly input: Message } | { readonly resume: ResumePlan };
@@ -199,104 +166,6 @@ async function runSteps(state: RunState, prompt: RunPrompt): Promise<StepsOutcom
   }
 }
 
-/** Runs calls of the current step through the tool step, committing each result. */
-async function toolStep(
-  state: RunState,
-  prompt: RunPrompt,
-  calls: readonly ConversationEntry[],
-): Promise<void> {
-  if (calls.length === 0) return;
-  const { run } = state;
-  await runToolStep(
-    {
-      runId: run.runId,
-      emit: (event) => run.emit(event),
-      commitResult: (entry) => {
-        run.commit([entry]);
-        prompt.append([entry]);
-      },
-    },
-    state.executor,
-    {
-      step: state.step,
-      calls,
-      turn: currentTurnEntries(state.history.entries, run.newEntries),
-      signal: state.signal,
-    },
-  );
-}
-
-/** The calls of a step that need a person's approval, in order. */
-async function approvalsNeeded(
-  state: RunState,
-  calls: readonly ConversationEntry[],
-): Promise<PendingApproval[]> {
-  const pending: PendingApproval[] = [];
-  for (const entry of calls) {
-    const recipient = entry.message.recipient!;
-    const request = await state.executor.approvalRequest(
-      {
-        callId: entry.callId!,
-        step: state.step,
-        recipient,
-        channel: entry.message.channel ?? null,
-        contentType: entry.message.contentType ?? null,
-        rawArguments: textOf(entry.message),
-      },
-      state.signal,
-    );
-    if (request !== null) pending.push({ callId: entry.callId!, recipient, ...request });
-  }
-  return pending;
-}
-
-/**
- * The start of a resumed run: approved calls run, denied ones get the denial as their result (a
- * `tool-call` then a `tool-error` event with a {@link ToolCallDeniedError}), in the order they were made.
- */
-async function resumeCalls(state: RunState, prompt: RunPrompt, plan: ResumePlan): Promise<void> {
-  const { run } = state;
-  for (const { entry, decision } of plan.calls) {
-    throwIfAborted(state.signal);
-    if (decision.approved) {
-      await toolStep(state, prompt, [entry]);
-      continue;
-    }
-    const recipient = entry.message.recipient!;
-    const toolName = recipient.replace(/^functions\./, '');
-    const rawArguments = textOf(entry.message);
-    const callId = entry.callId!;
-    const output = denialText(toolName, decision.reason);
-    const common = { runId: run.runId, step: state.step, callId, recipient };
-    let args: unknown = rawArguments;
-    try {
-      args = JSON.parse(rawArguments);
-    } catch {
-      // Shown as written.
-    }
-    run.emit({
-      type: 'tool-call',
-      ...common,
-      toolName,
-      arguments: args,
-      rawArguments,
-      channel: entry.message.channel ?? null,
-    });
-    const error = new ToolCallDeniedError(output.replace(/^Error: /, ''), {
-      recipient,
-      callId,
-      reason: decision.reason,
-    });
-    run.emit({ type: 'tool-error', ...common, error, output });
-    const result: ConversationEntry = {
-      message: toolResultMessage({ recipient, channel: entry.message.channel ?? null }, output),
-      callId,
-    };
-    run.commit([result]);
-    prompt.append([result]);
-  }
-}
-
 /** Sends an invalid answer back to the model: a user message saying what is wrong with it. */
 function requestRepair(
   state: RunState,
@@ -401,10 +270,6 @@ function isFinalAnswer(message: Message): boolean {
     !isToolCall(message) &&
     (message.channel === 'final' || message.channel === null || message.channel === undefined)
   );
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new RunAbortedError('The run was aborted', { cause: signal.reason });
 }
 
 /**
