@@ -7,12 +7,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerError } from './mcp-server-error.js';
 import { createMcpToolList, type McpToolInfo } from './mcp-tool.js';
-import {
-  createMcpTransport,
-  type McpHttpServerOptions,
-  type McpStdioServerOptions,
-  type OpenedTransport,
-} from './mcp-transport.js';
+import { createMcpTransport, type OpenedTransport } from './mcp-transport.js';
+import type { McpHttpServerOptions, McpStdioServerOptions } from './mcp-transport-options.js';
 
 /** The client name and version sent in the MCP handshake. */
 const CLIENT_INFO = { name: 'harmony-agents', version: '0.2.0' };

@@ -15,4 +15,4 @@ export { contentToText } from './mcp-call-result.js';
 export type { McpServerErrorReason } from './mcp-server-error.js';
 export { McpServerError } from './mcp-server-error.js';
 export type { McpToolInfo } from './mcp-tool.js';
-export type { McpHttpServerOptions, McpStdioServerOptions } from './mcp-transport.js';
+export type { McpHttpServerOptions, McpStdioServerOptions } from './mcp-transport-options.js';

@@ -6,36 +6,10 @@ import { ConfigurationError } from '@harmony-agents/core';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { McpHttpServerOptions, McpStdioServerOptions } from './mcp-transport-options.js';
 
 /** How much of a stdio server's stderr is kept for error reports. */
 const STDERR_TAIL_LENGTH = 4000;
-
-/** An MCP server started as a child process, spoken to over its stdin and stdout. */
-export interface McpStdioServerOptions {
-  /** The program to run, e.g. `node` or `npx` (no shell is involved). */
-  readonly command: string;
-  /** Its arguments. @defaultValue `[]` */
-  readonly args?: readonly string[] | undefined;
-  /**
-   * Environment variables added to a safe subset of this process's environment (`HOME`, `LOGNAME`,
-   * `PATH`, `SHELL`, `TERM`, `USER`; the MCP SDK's default). @defaultValue only that subset
-   */
-  readonly env?: Readonly<Record<string, string>> | undefined;
-  /** The working directory of the process. @defaultValue this process's working directory */
-  readonly cwd?: string | undefined;
-  /** Never set: a stdio server has no URL. */
-  readonly url?: undefined;
-}
-
-/** An MCP server reached over streamable HTTP. */
-export interface McpHttpServerOptions {
-  /** The server's MCP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
-  readonly url: string | URL;
-  /** Headers sent with every request (e.g. `Authorization`). @defaultValue none */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** Never set: an HTTP server has no command. */
-  readonly command?: undefined;
-}
 
 /** A transport with what the connection needs to know about it. */
 export interface OpenedTransport {
