@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,6 +12,8 @@ export default defineConfig({
       include: ['packages/*/src/**/*.test-d.ts', 'packages/*/test/**/*.test-d.ts'],
       tsconfig: './tsconfig.tests.json',
     },
+    // Caches the code under test writes by default (the python tool's snapshot) stay out of the user's.
+    env: { HARMONY_AGENTS_CACHE_DIR: join(tmpdir(), 'harmony-agents-test-cache') },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Real-engine tests load models; keep heavy files from running in parallel on 2 cores.

@@ -20,6 +20,8 @@ import {
 import { type PythonMount, readPythonMounts, validatePythonMounts } from './python-mounts.js';
 import { PYTHON_BLOCKED_MODULES, PYTHON_RUNTIME_SOURCE } from './python-runtime-source.js';
 import { type PythonCellOutput, PythonSession, type PythonSessionSettings } from './python-session.js';
+import { resolvePythonSnapshotDirectory } from './python-snapshot-cache.js';
+import { PythonSnapshotStore } from './python-snapshot-store.js';
 
 export type { PythonMount } from './python-mounts.js';
 
@@ -84,6 +86,19 @@ export interface PythonToolOptions {
    * @defaultValue resolved from this package's dependencies
    */
   readonly pyodidePath?: string;
+  /**
+   * Folder where the memory snapshot of a freshly loaded interpreter is kept between processes, so a
+   * new process's first call restores it (about a quarter of a full load) instead of loading Pyodide
+   * from scratch; `false` keeps it in memory only. The file is used only when its key (Pyodide version
+   * and files, Node version, sandbox bootstrap) and its SHA-256 match; anything else is ignored and
+   * replaced. Only your process reads the folder: the sandbox receives the bytes over IPC.
+   *
+   * Security: a snapshot is interpreter memory, so whoever can write this folder can change what runs
+   * inside the sandbox (the same trust as `node_modules`); the sandbox's process, permission and Python
+   * layers still apply. Keep it in a folder only you can write.
+   * @defaultValue `$HARMONY_AGENTS_CACHE_DIR/python-snapshots`, else `~/.cache/harmony-agents/python-snapshots` (`$XDG_CACHE_HOME` is honoured)
+   */
+  readonly snapshotCache?: string | false;
 }
 
 /** The `python` built-in tool, with control over its session. */
@@ -112,12 +127,6 @@ const DEFAULTS = {
   heapLimitMb: 256,
   maxMountBytes: 64 * 1024 * 1024,
 } as const;
-
-/**
- * Memory snapshots of a freshly loaded interpreter, by Pyodide folder. Starting from one takes about a
- * quarter of the time of a full load; they are taken before any sandbox code runs, so they hold no state.
- */
-const snapshots = new Map<string, Uint8Array>();
 
 /** Extra time the runner waits beyond the code timeout, so the tool reports its own timeout first. */
 const RUNNER_GRACE_MS = 5_000;
@@ -158,6 +167,7 @@ interface ResolvedPythonToolOptions {
   readonly maxMountBytes: number;
   readonly description: string;
   readonly pyodidePath: string;
+  readonly snapshotCache: string | undefined;
 }
 
 function checkInteger(
@@ -221,6 +231,7 @@ function resolveOptions(options: PythonToolOptions): ResolvedPythonToolOptions {
     maxMountBytes: checkInteger('maxMountBytes', options.maxMountBytes ?? DEFAULTS.maxMountBytes, 0),
     description: options.description ?? pythonToolDescription({ stateful, timeoutMs }),
     pyodidePath: resolveFolder(options.pyodidePath) ?? resolvePyodidePath(),
+    snapshotCache: resolvePythonSnapshotDirectory(options.snapshotCache),
   };
 }
 
@@ -266,25 +277,30 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
     return result;
   };
 
-  const sessionSettings = async (): Promise<PythonSessionSettings> => ({
-    pyodideDirectory: resolved.pyodidePath,
-    pyodideModuleUrl: pathToFileURL(join(resolved.pyodidePath, 'pyodide.mjs')).href,
-    indexPath: resolved.pyodidePath.endsWith(sep) ? resolved.pyodidePath : `${resolved.pyodidePath}${sep}`,
-    memoryLimitBytes: resolved.memoryLimitMb * 1024 * 1024,
-    heapLimitMb: resolved.heapLimitMb,
-    startupTimeoutMs: resolved.startupTimeoutMs,
-    runtimeSource: PYTHON_RUNTIME_SOURCE,
-    runtimeOptions: {
-      stateful: resolved.stateful,
-      max_output_characters: resolved.maxOutputCharacters,
-      max_traceback_characters: resolved.maxTracebackCharacters,
-      blocked_modules: PYTHON_BLOCKED_MODULES,
-    },
-    mounts: await readPythonMounts(resolved.mounts, resolved.maxMountBytes),
-    snapshot: snapshots.get(resolved.pyodidePath),
-    makeSnapshot: !snapshots.has(resolved.pyodidePath),
-    onSnapshot: (snapshot) => snapshots.set(resolved.pyodidePath, snapshot),
-  });
+  const store = new PythonSnapshotStore(resolved.pyodidePath, resolved.snapshotCache);
+
+  const sessionSettings = async (): Promise<PythonSessionSettings> => {
+    const snapshot = await store.snapshot();
+    return {
+      pyodideDirectory: resolved.pyodidePath,
+      pyodideModuleUrl: pathToFileURL(join(resolved.pyodidePath, 'pyodide.mjs')).href,
+      indexPath: resolved.pyodidePath.endsWith(sep) ? resolved.pyodidePath : `${resolved.pyodidePath}${sep}`,
+      memoryLimitBytes: resolved.memoryLimitMb * 1024 * 1024,
+      heapLimitMb: resolved.heapLimitMb,
+      startupTimeoutMs: resolved.startupTimeoutMs,
+      runtimeSource: PYTHON_RUNTIME_SOURCE,
+      runtimeOptions: {
+        stateful: resolved.stateful,
+        max_output_characters: resolved.maxOutputCharacters,
+        max_traceback_characters: resolved.maxTracebackCharacters,
+        blocked_modules: PYTHON_BLOCKED_MODULES,
+      },
+      mounts: await readPythonMounts(resolved.mounts, resolved.maxMountBytes),
+      snapshot,
+      makeSnapshot: snapshot === undefined,
+      onSnapshot: (taken) => store.keep(taken),
+    };
+  };
 
   const discard = async (): Promise<void> => {
     const current = session;
@@ -328,7 +344,7 @@ export function createPythonTool(options: PythonToolOptions = {}): PythonTool {
         throw new ToolExecutionError(`The Python sandbox could not start: ${failure.message}`, errorOptions);
       }
       // A snapshot that does not restore is dropped; the next attempt loads Pyodide from scratch.
-      snapshots.delete(resolved.pyodidePath);
+      store.reject();
     }
   };
 
