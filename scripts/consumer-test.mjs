@@ -223,7 +223,7 @@ try {
     'mcp: units (Converts units.), tools units_km_to_miles, tool message 26.1 miles, final 42 km is 26.1 miles.',
     'mcp errors: configuration_error, mcp_server_error connect_failed',
     'opentelemetry untraced: It is 21 °C in Paris.',
-    'opentelemetry: invoke_agent weather, chat gpt-oss-20b, execute_tool get_weather, chat gpt-oss-20b; scope @harmony-agents/opentelemetry; It is 21 °C in Paris.',
+    'opentelemetry: invoke_agent weather > chat gpt-oss-20b, chat gpt-oss-20b, execute_tool get_weather (4 spans); scope @harmony-agents/opentelemetry; It is 21 °C in Paris.',
     `cli: ${workspaceManifest('cli').version}`,
   ];
   // The CLI's binary, linked by npm, loads every package it depends on.
