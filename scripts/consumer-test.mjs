@@ -209,7 +209,7 @@ try {
   // 4. Compile (strict, nodenext, skipLibCheck off) and run.
   const tsc = join(app, 'node_modules/typescript/bin/tsc');
   run(process.execPath, [tsc, '-p', 'tsconfig.json'], app);
-  let output = ['main', 'server-backend', 'mcp', 'opentelemetry']
+  let output = ['main', 'server-backend', 'mcp', 'opentelemetry', 'entry-points']
     .map((file) => run(process.execPath, [`dist/${file}.js`], app, { NO_COLOR: '1' }))
     .join('');
   const expected = [
@@ -224,6 +224,7 @@ try {
     'mcp errors: configuration_error, mcp_server_error connect_failed',
     'opentelemetry untraced: It is 21 °C in Paris.',
     'opentelemetry: invoke_agent weather > chat gpt-oss-20b, chat gpt-oss-20b, execute_tool get_weather (4 spans); scope @harmony-agents/opentelemetry; It is 21 °C in Paris.',
+    `test-models: 201088 tokens, 0 options; cli runCli: exit 0, ${workspaceManifest('cli').version}`,
     `cli: ${workspaceManifest('cli').version}`,
   ];
   // The CLI's binary, linked by npm, loads every package it depends on.
