@@ -37,13 +37,19 @@ const PYODIDE_FILES = ['pyodide.asm.wasm', 'pyodide.asm.mjs', 'python_stdlib.zip
 
 /** Everything a snapshot's validity depends on; a file written under another key is never used. */
 export interface PythonSnapshotKey {
+  /** The `pyodide` package's version. */
   readonly pyodideVersion: string;
   /** SHA-256 of the names, sizes and modification times of Pyodide's main files. */
   readonly pyodideFiles: string;
+  /** `process.version`. */
   readonly node: string;
+  /** `process.versions.modules` (the Node ABI). */
   readonly abi: string;
+  /** `process.platform`. */
   readonly platform: string;
+  /** `process.arch`. */
   readonly arch: string;
+  /** {@link PYTHON_SNAPSHOT_BOOTSTRAP_VERSION}, unless a test asks for another. */
   readonly bootstrap: number;
   /** SHA-256 of the sandbox process's source. */
   readonly bootstrapSource: string;
@@ -108,6 +114,7 @@ export class PythonSnapshotCache {
   readonly #directory: string;
   readonly #key: string;
 
+  /** The file of snapshots made under `key`, in `directory` (created on the first write). */
   constructor(directory: string, key: PythonSnapshotKey) {
     this.#directory = directory;
     this.#key = JSON.stringify(key);

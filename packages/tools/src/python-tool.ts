@@ -251,7 +251,8 @@ const NO_OUTPUT =
 
 /**
  * Creates gpt-oss's built-in `python` tool. With default options its namespace is exactly the one
- * openai-harmony renders. Pyodide loads lazily on the first call (a few seconds) and is reused.
+ * openai-harmony renders. Pyodide loads lazily on the first call (a few seconds; about a quarter of
+ * that from the snapshot file an earlier process left in `snapshotCache`) and is reused.
  * Python exceptions, timeouts and crashes come back to the model as output text; the session restarts
  * after a timeout or crash.
  *
