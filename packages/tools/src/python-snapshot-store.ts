@@ -19,6 +19,8 @@ export class PythonSnapshotStore {
   #file: Promise<PythonSnapshotCache | undefined> | undefined;
   /** Set when the file's snapshot did not restore: load from scratch, then replace the file. */
   #fileRejected = false;
+  /** Whether this tool has made sure its file exists (a memory snapshot may come from another tool). */
+  #fileChecked = false;
 
   /** `cacheDirectory` undefined: memory only. */
   constructor(pyodideDirectory: string, cacheDirectory: string | undefined) {
@@ -39,7 +41,15 @@ export class PythonSnapshotStore {
   /** The snapshot to start from: the one in memory, else the cache file's (verified), else none. */
   async snapshot(): Promise<Uint8Array | undefined> {
     const inMemory = snapshots.get(this.#pyodideDirectory);
+    if (inMemory !== undefined && !this.#fileChecked && !this.#fileRejected) {
+      // Taken by a tool of this process with another or no cache folder: write this tool's file too.
+      this.#fileChecked = true;
+      void this.#cacheFile().then(async (file) => {
+        if (file !== undefined && (await file.read()) === undefined) await file.write(inMemory);
+      });
+    }
     if (inMemory !== undefined || this.#fileRejected) return inMemory;
+    this.#fileChecked = true;
     const fromFile = await (await this.#cacheFile())?.read();
     // Another tool of this process may have taken one meanwhile: keep the first.
     if (fromFile !== undefined && !snapshots.has(this.#pyodideDirectory)) {
@@ -51,6 +61,7 @@ export class PythonSnapshotStore {
   /** Keeps a snapshot taken right after a load, in memory and (in the background) in the cache file. */
   keep(snapshot: Uint8Array): void {
     snapshots.set(this.#pyodideDirectory, snapshot);
+    this.#fileChecked = true;
     void this.#cacheFile().then((file) => file?.write(snapshot));
   }
 

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PythonSnapshotCache, pythonSnapshotKey } from '../src/python-snapshot-cache.js';
 import { createPythonTool } from '../src/python-tool.js';
 
@@ -71,7 +71,7 @@ async function identity(path: string): Promise<string> {
 }
 
 describe('python snapshot file across processes', () => {
-  it('writes nothing with snapshotCache: false, even with the cache variable set', async () => {
+  it('writes nothing with snapshotCache: false; a tool with a folder writes one from memory', async () => {
     const cacheRoot = join(folder, 'unused-root');
     await mkdir(cacheRoot);
     const previous = process.env.HARMONY_AGENTS_CACHE_DIR;
@@ -97,6 +97,29 @@ describe('python snapshot file across processes', () => {
       else process.env.HARMONY_AGENTS_CACHE_DIR = previous;
     }
     expect(await readdir(cacheRoot)).toEqual([]);
+
+    // A tool with a cache folder that finds the snapshot already in memory still writes its file.
+    const directory = join(folder, 'from-memory');
+    const withCache = createPythonTool({ snapshotCache: directory });
+    try {
+      const context = {
+        signal: new AbortController().signal,
+        callId: 'c',
+        step: 1,
+        recipient: 'python',
+        channel: 'analysis' as const,
+        context: undefined,
+      };
+      const call = { recipient: 'python', input: '6 * 7', contentType: undefined };
+      expect(await withCache.execute(call, context)).toBe('42\n');
+    } finally {
+      await withCache.dispose();
+    }
+    const cache = new PythonSnapshotCache(directory, await pythonSnapshotKey(pyodide));
+    await vi.waitFor(async () => expect((await cache.read())?.byteLength).toBeGreaterThan(1_000_000), {
+      timeout: 30_000,
+      interval: 200,
+    });
   });
 
   it('starts a new process from the file that others wrote, and replaces a bad file', async () => {
