@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,14 @@ describe('python snapshot cache file', () => {
     expect(read?.byteOffset).toBe(0);
     expect(read?.buffer.byteLength).toBe(data.byteLength);
     expect(await readdir(join(folder, 'nested'))).toEqual([cache.path.slice(folder.length + 8)]);
+  });
+
+  it.runIf(process.platform !== 'win32')('creates its folders and the file for the user alone', async () => {
+    const cache = new PythonSnapshotCache(join(folder, 'a', 'b'), await pythonSnapshotKey(pyodide));
+    await cache.write(data);
+    expect((await stat(join(folder, 'a'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(folder, 'a', 'b'))).mode & 0o777).toBe(0o700);
+    expect((await stat(cache.path)).mode & 0o777).toBe(0o600);
   });
 
   it('ignores a truncated file, a changed byte and a file of another key', async () => {

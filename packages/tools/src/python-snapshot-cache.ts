@@ -170,9 +170,11 @@ export class PythonSnapshotCache {
     })}\n`;
     let renamed = false;
     try {
-      await mkdir(this.#directory, { recursive: true });
+      // Whoever can write a snapshot changes what runs in the sandbox: folders this creates, and the file, are
+      // the user's alone (an existing folder keeps its mode).
+      await mkdir(this.#directory, { recursive: true, mode: 0o700 });
       await this.#removeStaleTemporaries();
-      const handle = await open(temporary, 'wx', 0o644);
+      const handle = await open(temporary, 'wx', 0o600);
       try {
         await handle.writeFile(header, 'utf8');
         await handle.writeFile(data);
