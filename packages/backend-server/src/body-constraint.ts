@@ -52,6 +52,15 @@ export const CONTROL_TOKENS: readonly number[] = [
 export const NO_CONSTRAINED_BODIES: ConstrainedBodies = { toolArguments: false, finalAnswer: false };
 
 /**
+ * What servers whose grammar engines end a completion on the end-of-sequence token constrain (vLLM, SGLang):
+ * only the final answer, which ends with gpt-oss's end-of-sequence token `<|return|>` once the JSON is
+ * complete; a tool call ends with `<|call|>`, which they may not allow.
+ */
+export function finalAnswerOnly(constrainOutput: boolean): ConstrainedBodies {
+  return { toolArguments: false, finalAnswer: constrainOutput };
+}
+
+/**
  * The constraint of the body that starts after `header`, or undefined when that body is sampled freely.
  * The answer's schema is converted once per request.
  */

@@ -15,7 +15,7 @@
 
 import { BackendError } from '@harmony-agents/core';
 import type { BackendGenerateRequest } from '@harmony-agents/core/backend';
-import type { ConstrainedBodies } from './body-constraint.js';
+import { type ConstrainedBodies, finalAnswerOnly } from './body-constraint.js';
 import { ServerBackend } from './server-backend.js';
 import {
   type ResolvedServerBackendOptions,
@@ -64,12 +64,9 @@ class SglangProtocol implements ServerProtocol {
     this.#options = options;
   }
 
-  /**
-   * Only the final answer: it ends with gpt-oss's end-of-sequence token `<|return|>`, which grammar engines allow
-   * once the JSON is complete; a tool call ends with `<|call|>`, which they may not allow.
-   */
+  /** Only the final answer (see {@link finalAnswerOnly}). */
   constrainedBodies(): ConstrainedBodies {
-    return { toolArguments: false, finalAnswer: this.#options.constrainOutput };
+    return finalAnswerOnly(this.#options.constrainOutput);
   }
 
   body(plan: ServerRequestPlan, request: BackendGenerateRequest): Record<string, unknown> {

@@ -21,7 +21,8 @@ import type { ContextSettings } from './context-step.js';
 import { type ContextOverflowStrategy, defaultReserveTokens } from './context-window.js';
 import { Conversation } from './conversation.js';
 import type { ReasoningHistory } from './prompt-builder.js';
-import { executeRun, type ResolvedRunSettings } from './run-loop.js';
+import { executeRun } from './run-loop.js';
+import type { ResolvedRunSettings } from './run-state.js';
 import { parseToolArguments } from './tool-arguments.js';
 import type { ToolErrorBehavior, ToolErrorKind, ToolRouter } from './tool-executor.js';
 

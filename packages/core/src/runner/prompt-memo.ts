@@ -124,8 +124,7 @@ export class TokenCursor {
       return;
     }
     // Tokens of memos, or of another run: continue in a copy of what is ours.
-    this.#buffer = new TokenBuffer(this.#buffer.tokens.slice(0, this.#position));
-    this.#buffer.writer = this.#owner;
+    this.detach();
   }
 }
 

@@ -23,8 +23,6 @@ import { type ResolvedRunSettings, type RunState, throwIfAborted, toolStep } fro
 import { ToolExecutor, toolResultMessage } from './tool-executor.js';
 import { countToolRounds, currentTurnEntries, isToolCall } from './turn-guards.js';
 
-export type { ResolvedRunSettings } from './run-state.js';
-
 /** How a run starts: with a new user message, or by resuming calls that waited for approval. */
 export type RunStart = { readonly input: Message } | { readonly resume: ResumePlan };
 

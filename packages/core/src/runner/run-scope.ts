@@ -66,8 +66,10 @@ export function runInScope<T>(
   scope: RunScope,
   work: () => Promise<T>,
 ): Promise<T> {
+  // The first registered wrapper is the outermost: wrap from the last one outwards.
   let inner = work;
-  for (const wrapper of [...wrappers].reverse()) {
+  for (let index = wrappers.length - 1; index >= 0; index--) {
+    const wrapper = wrappers[index]!;
     const next = inner;
     inner = () => runInWrapper(wrapper, scope, next);
   }
